@@ -1,0 +1,46 @@
+"""Resource limits applied to every input before and while it is parsed.
+
+Each limit is named; hitting one is an error result that names it (see docs/limits.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from dsaudit.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Configurable safety limits (``limits:`` in dsaudit.yaml)."""
+
+    max_file_bytes: int = 20 * 1024 * 1024
+    """Files larger than this are not parsed."""
+    max_depth: int = 500
+    """Maximum nesting of mappings/lists, checked on the raw text before any parser runs."""
+    max_yaml_nodes: int = 2_000_000
+    """Maximum YAML nodes after alias expansion (guards against "billion laughs")."""
+    max_aliases: int = 10_000
+    """Maximum alias references in one YAML file."""
+    max_files: int = 1_000_000
+    """Maximum number of config files discovered under a target."""
+    max_regex_length: int = 1000
+    """Rule regexes longer than this are refused."""
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any] | None) -> Limits:
+        """Build limits from the ``limits:`` section of a project config."""
+        if not data:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown limit(s): {', '.join(unknown)}; known: {sorted(known)}")
+        for key, value in data.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"limit {key} must be a positive integer, got {value!r}")
+        return replace(cls(), **data)
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,1 @@
+"""Built-in config-file parsers, each registered through ``dsaudit_register_parsers``."""
