@@ -218,3 +218,37 @@ class AuditResult:
     def all_results(self) -> list[Result]:
         """Rule results followed by tool errors."""
         return [*self.results, *self.errors]
+
+
+TOOL_RULES = {
+    "DSAUDIT-PARSE": "A file could not be parsed or read",
+    "DSAUDIT-LIMIT": "An input exceeded a resource limit",
+    "DSAUDIT-PLUGIN": "A plugin failed to load or raised",
+    "DSAUDIT-RULE": "A rule raised while it was evaluated",
+    "DSAUDIT-INPUT": "An input could not be used",
+    "DSAUDIT-WAIVER": "A waiver problem",
+}
+"""Ids of error results that come from the tool rather than from a rule pack."""
+
+
+def tool_error(
+    rule_id: str,
+    resource_kind: str,
+    resource_id: str,
+    message: str,
+    location: Location | None = None,
+    detail: str | None = None,
+    severity: Severity = Severity.HIGH,
+) -> Result:
+    """An error result not produced by a rule (unparseable file, raising plugin, ...)."""
+    return Result(
+        rule_id=rule_id,
+        status=Status.ERROR,
+        severity=severity,
+        resource_kind=resource_kind,
+        resource_id=resource_id,
+        message=message,
+        location=location or Location(),
+        fingerprint_basis=message,
+        detail=detail,
+    )

@@ -1,0 +1,359 @@
+"""Compile a rule's condition tree once into a plain Python callable.
+
+The grammar (docs/rules.md has the full reference)::
+
+    cond := {all: [cond, ...]} | {any: [cond, ...]} | {not: cond}
+          | {path: P, <operator>: operand, ..., [match: all|any|none]}
+          | {for_any|for_all|for_none: P, where: cond}
+          | {count: P, [where: cond], <comparison>: n}
+          | {aggregate: count|sum|max|min, over: KIND, [of: P], [where: cond], <comparison>: n}
+          | {check: NAME, [with: {...}]}
+    operand := literal | {param: NAME}
+
+Nothing from YAML is ever evaluated as code: every node maps to a closure built here.
+Compiled callables take ``(item, ctx)`` and return a bool; when ``ctx.trace`` is a list, leaves
+record the ``(path, value)`` pairs they examined, which the engine uses to explain failures.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsaudit.models import Condition, EvalContext, PathKey
+from dsaudit.operators import COMPARISONS, OPERATORS, OperandError, Predicate
+from dsaudit.paths import MISSING, PathSpec, compile_path
+from dsaudit.regexguard import UnsafeRegexError
+
+CheckFunction = Callable[..., Any]
+
+LOGICAL = ("all", "any", "not")
+QUANTIFIERS = ("for_any", "for_all", "for_none")
+AGGREGATES = ("count", "sum", "max", "min")
+MATCH_MODES = ("all", "any", "none")
+
+
+class ConditionError(ValueError):
+    """A condition that cannot compile; ``where`` is the path inside the condition tree."""
+
+    def __init__(self, message: str, where: tuple[PathKey, ...] = ()) -> None:
+        self.where = where
+        super().__init__(message)
+
+
+@dataclass(slots=True)
+class CompileEnv:
+    """What the compiler needs besides the tree."""
+
+    params: Mapping[str, Any] = field(default_factory=dict)
+    checks: Mapping[str, CheckFunction] = field(default_factory=dict)
+    taxonomy: Any = None
+    """Used to validate category names at compile time (``category_in``)."""
+    max_regex_length: int = 1000
+
+
+def compile_condition(tree: Any, env: CompileEnv) -> Condition:
+    """Compile ``tree``; raise :class:`ConditionError` naming the node that is wrong."""
+    return _compile(tree, env, ())
+
+
+def _fail(message: str, where: tuple[PathKey, ...]) -> ConditionError:
+    return ConditionError(message, where)
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _compile(tree: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
+    if not isinstance(tree, dict) or not tree:
+        raise _fail(f"a condition must be a non-empty mapping, got {tree!r}", where)
+    if "all" in tree or "any" in tree:
+        key = "all" if "all" in tree else "any"
+        _only(tree, {key}, where)
+        items = tree[key]
+        if not isinstance(items, list) or not items:
+            raise _fail(f"'{key}' needs a non-empty list of conditions", where)
+        parts = tuple(_compile(c, env, (*where, key, i)) for i, c in enumerate(items))
+        return _all(parts) if key == "all" else _any(parts)
+    if "not" in tree:
+        _only(tree, {"not"}, where)
+        inner = _compile(tree["not"], env, (*where, "not"))
+        return lambda item, ctx: not inner(item, ctx)
+    for q in QUANTIFIERS:
+        if q in tree:
+            return _quantifier(q, tree, env, where)
+    if "aggregate" in tree:
+        return _aggregate(tree, env, where)
+    if "count" in tree:
+        return _count(tree, env, where)
+    if "check" in tree:
+        return _check(tree, env, where)
+    if "path" in tree:
+        return _leaf(tree, env, where)
+    known = [*LOGICAL, *QUANTIFIERS, "count", "aggregate", "check", "path"]
+    first = next(iter(tree))
+    raise _fail(f'unknown condition "{first}"{_suggest(str(first), known)}', where)
+
+
+def _only(tree: dict[str, Any], allowed: set[str], where: tuple[PathKey, ...]) -> None:
+    extra = sorted(set(tree) - allowed)
+    if extra:
+        raise _fail(f"unexpected key(s) {extra} next to {sorted(allowed)}", where)
+
+
+def _all(parts: tuple[Condition, ...]) -> Condition:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda item, ctx: a(item, ctx) and b(item, ctx)
+    return lambda item, ctx: all(p(item, ctx) for p in parts)
+
+
+def _any(parts: tuple[Condition, ...]) -> Condition:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda item, ctx: a(item, ctx) or b(item, ctx)
+    return lambda item, ctx: any(p(item, ctx) for p in parts)
+
+
+def _path(text: Any, where: tuple[PathKey, ...]) -> PathSpec:
+    try:
+        return compile_path(text)
+    except ValueError as exc:
+        raise _fail(str(exc), where) from None
+
+
+def _operand(value: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Any:
+    if isinstance(value, dict) and set(value) == {"param"}:
+        name = value["param"]
+        if name not in env.params:
+            raise _fail(
+                f'unknown parameter "{name}"{_suggest(str(name), list(env.params))}', where
+            )
+        return env.params[name]
+    return value
+
+
+def _predicates(
+    tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...], allowed: tuple[str, ...]
+) -> list[Predicate]:
+    preds: list[Predicate] = []
+    for op, raw in tree.items():
+        if op in ("path", "match", "where", "of", "over", "aggregate", "count", "with"):
+            continue
+        if op not in allowed:
+            raise _fail(f'unknown operator "{op}"{_suggest(op, list(allowed))}', (*where, op))
+        operand = _operand(raw, env, (*where, op))
+        if op in ("category_in",) and env.taxonomy is not None:
+            for name in operand if isinstance(operand, list) else []:
+                if name not in env.taxonomy:
+                    hint = _suggest(str(name), list(env.taxonomy.names()))
+                    raise _fail(f'unknown data category "{name}"{hint}', (*where, op))
+        try:
+            if op == "regex":
+                from dsaudit.operators import _make_regex
+
+                preds.append(_make_regex(operand, env.max_regex_length))
+            else:
+                preds.append(OPERATORS[op](operand))
+        except (OperandError, UnsafeRegexError) as exc:
+            raise _fail(str(exc), (*where, op)) from None
+    return preds
+
+
+def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
+    spec = _path(tree["path"], (*where, "path"))
+    preds = _predicates(tree, env, where, tuple(OPERATORS))
+    if not preds:
+        raise _fail(f"condition on path {spec.text!r} has no operator", where)
+    pred = preds[0] if len(preds) == 1 else (lambda v, ctx: all(p(v, ctx) for p in preds))
+    match = tree.get("match", "all")
+    if match not in MATCH_MODES:
+        raise _fail(f"'match' must be one of {list(MATCH_MODES)}, got {match!r}", where)
+    if not spec.is_multi:
+        concrete = spec.concrete()
+        get = spec.get
+
+        def single(item: Any, ctx: EvalContext) -> bool:
+            value = get(item, ctx)
+            if ctx.trace is not None:
+                ctx.trace.append((_traced(spec, concrete, ctx), value))
+            return pred(value, ctx)
+
+        return single
+
+    def multi(item: Any, ctx: EvalContext) -> bool:
+        pairs = spec.resolve(item, ctx)
+        if ctx.trace is not None:
+            ctx.trace.extend((_traced(spec, p, ctx), v) for p, v in pairs)
+        if match == "all":
+            return all(pred(v, ctx) for _, v in pairs)
+        if match == "any":
+            return any(pred(v, ctx) for _, v in pairs)
+        return not any(pred(v, ctx) for _, v in pairs)
+
+    return multi
+
+
+def _traced(spec: PathSpec, path: tuple[PathKey, ...], ctx: EvalContext) -> tuple[PathKey, ...]:
+    """Paths recorded for evidence are relative to the resource; other roots are marked."""
+    if spec.root == "item":
+        return path
+    return (f"@{spec.root}", *path)
+
+
+def _elements(spec: PathSpec, item: Any, ctx: EvalContext) -> list[tuple[tuple[PathKey, ...], Any]]:
+    pairs = spec.resolve(item, ctx)
+    if not spec.is_multi and len(pairs) == 1 and isinstance(pairs[0][1], list):
+        base, value = pairs[0]
+        return [((*base, i), v) for i, v in enumerate(value)]
+    return pairs
+
+
+def _quantifier(
+    q: str, tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]
+) -> Condition:
+    _only(tree, {q, "where"}, where)
+    if "where" not in tree:
+        raise _fail(f"'{q}' needs a 'where' condition", where)
+    spec = _path(tree[q], (*where, q))
+    inner = _compile(tree["where"], env, (*where, "where"))
+
+    def holds(item: Any, ctx: EvalContext) -> bool:
+        results = (_element_holds(inner, p, v, ctx) for p, v in _elements(spec, item, ctx))
+        if q == "for_any":
+            return any(results)
+        if q == "for_all":
+            return all(results)
+        return not any(results)
+
+    return holds
+
+
+def _element_holds(inner: Condition, prefix: tuple[PathKey, ...], value: Any, ctx: EvalContext) -> bool:
+    if ctx.trace is None:
+        return inner(value, ctx)
+    mark = len(ctx.trace)
+    ok = inner(value, ctx)
+    for i in range(mark, len(ctx.trace)):
+        path, v = ctx.trace[i]
+        if not (path and isinstance(path[0], str) and path[0].startswith("@")):
+            ctx.trace[i] = ((*prefix, *path), v)
+    return ok
+
+
+def _comparison(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> Predicate:
+    preds = _predicates(tree, env, where, COMPARISONS)
+    if len(preds) != 1:
+        raise _fail(f"needs exactly one comparison of {list(COMPARISONS)}", where)
+    return preds[0]
+
+
+def _count(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
+    spec = _path(tree["count"], (*where, "count"))
+    inner = _compile(tree["where"], env, (*where, "where")) if "where" in tree else None
+    compare = _comparison(tree, env, where)
+
+    def holds(item: Any, ctx: EvalContext) -> bool:
+        elements = _elements(spec, item, ctx)
+        trace, ctx.trace = ctx.trace, None
+        try:
+            n = sum(1 for _, v in elements if inner is None or inner(v, ctx))
+        finally:
+            ctx.trace = trace
+        if trace is not None:
+            trace.append(((*spec.concrete(),) if not spec.is_multi else (spec.text,), n))
+        return compare(n, ctx)
+
+    return holds
+
+
+def _aggregate(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
+    fn = tree["aggregate"]
+    if fn not in AGGREGATES:
+        raise _fail(f"'aggregate' must be one of {list(AGGREGATES)}, got {fn!r}", where)
+    kind = tree.get("over")
+    if not isinstance(kind, str) or not kind:
+        raise _fail("'aggregate' needs 'over: KIND' (e.g. over: transfer)", where)
+    of = _path(tree["of"], (*where, "of")) if "of" in tree else None
+    if fn != "count" and of is None:
+        raise _fail(f"'aggregate: {fn}' needs 'of: PATH'", where)
+    inner = _compile(tree["where"], env, (*where, "where")) if "where" in tree else None
+    compare = _comparison(tree, env, where)
+    uses_resource = "@resource" in repr(tree) or "@meta" in repr(tree)
+    key = ("aggregate", repr(sorted(tree.items(), key=lambda kv: kv[0])))
+
+    def compute(ctx: EvalContext) -> float:
+        values: list[float] = []
+        for res in ctx.facts.by_kind.get(kind, ()):
+            if inner is not None and not inner(res.attributes, ctx):
+                continue
+            if of is None:
+                values.append(1)
+                continue
+            for _, v in of.resolve(res.attributes, ctx):
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    values.append(v)
+        if fn in ("count", "sum"):
+            return sum(values)
+        if not values:
+            return 0
+        return max(values) if fn == "max" else min(values)
+
+    def holds(item: Any, ctx: EvalContext) -> bool:
+        trace, ctx.trace = ctx.trace, None
+        try:
+            if uses_resource:
+                total = compute(ctx)
+            else:
+                cache = ctx.facts.cache
+                if key not in cache:
+                    cache[key] = compute(ctx)
+                total = cache[key]
+        finally:
+            ctx.trace = trace
+        if trace is not None:
+            label = f"{fn}({kind}{'.' + of.text if of else ''})"
+            trace.append((("@aggregate", label), total))
+        return compare(total, ctx)
+
+    return holds
+
+
+def _check(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
+    _only(tree, {"check", "with", "path"}, where)
+    name = tree["check"]
+    if name not in env.checks:
+        hint = _suggest(str(name), list(env.checks))
+        raise _fail(f'unknown check "{name}"{hint}; is the plugin that provides it installed?', where)
+    func = env.checks[name]
+    raw_args = tree.get("with", {}) or {}
+    if not isinstance(raw_args, dict):
+        raise _fail("'with' must be a mapping of arguments", where)
+    args = {k: _operand(v, env, (*where, "with", k)) for k, v in raw_args.items()}
+    spec = _path(tree["path"], (*where, "path")) if "path" in tree else None
+
+    def holds(item: Any, ctx: EvalContext) -> bool:
+        target = item
+        if spec is not None:
+            target = spec.get(item, ctx) if not spec.is_multi else spec.resolve(item, ctx)
+        outcome = func(target, ctx, **args)
+        if isinstance(outcome, bool):
+            return outcome
+        offending = list(outcome or ())
+        if ctx.trace is not None:
+            ctx.trace.extend((tuple(p), v) for p, v in offending)
+        return not offending
+
+    holds.check_name = name  # type: ignore[attr-defined]
+    return holds
+
+
+__all__ = ["MISSING", "CompileEnv", "ConditionError", "compile_condition"]

@@ -1,0 +1,173 @@
+"""The project config: ``dsaudit.yaml`` in the target folder, merged with command-line flags.
+
+Precedence: command-line flags > the config file > defaults. The file is validated against
+``schemas/config.schema.json``; errors name file, line and key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from dsaudit.errors import ConfigError, SourceError
+from dsaudit.limits import DEFAULT_LIMITS, Limits
+
+CONFIG_NAMES = ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml")
+DEFAULT_INVENTORY = ("inventory/**/*.yaml", "inventory/**/*.yml", "inventory/**/*.json",
+                     "inventory.yaml", "inventory.yml", "inventory.json")  # fmt: skip
+FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "info", "never")
+
+
+@dataclass(slots=True)
+class ProjectConfig:
+    """Everything that decides what an audit does."""
+
+    root: Path
+    config_file: Path | None = None
+    packs: list[str] = field(default_factory=list)
+    rule_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    disabled_rules: list[str] = field(default_factory=list)
+    only_rules: list[str] = field(default_factory=list)
+    inventory: list[str] = field(default_factory=lambda: list(DEFAULT_INVENTORY))
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    follow_symlinks: bool = False
+    plugin_dirs: list[Path] = field(default_factory=list)
+    fail_on: str = "high"
+    fail_on_error: bool = True
+    as_of: dt.date = field(default_factory=dt.date.today)
+    limits: Limits = DEFAULT_LIMITS
+    outputs: list[tuple[str, Path | None]] = field(default_factory=list)
+    waivers: Path | None = None
+    baseline: Path | None = None
+    inline_suppressions: bool = True
+    organization: str | None = None
+    jobs: int = 1
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    text = resources.files("dsaudit").joinpath("schemas/config.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def find_config(target: Path) -> Path | None:
+    """The project config in ``target`` (a folder), if there is one."""
+    folder = target if target.is_dir() else target.parent
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Read and validate a dsaudit.yaml; raise ConfigError with file:line."""
+    from dsaudit.parsers.structured import parse_structured
+
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read config: {exc.strerror}", file=str(path)) from exc
+    try:
+        docs = parse_structured(str(path), content, "yaml", DEFAULT_LIMITS)
+    except SourceError as exc:
+        raise ConfigError(exc.message, file=str(path), line=exc.line) from exc
+    if not docs:
+        return {}
+    data, locator = docs[0].data, docs[0].locator
+    if data is None:
+        return {}
+    error = best_match(_validator().iter_errors(data))
+    if error is not None:
+        where = tuple(error.absolute_path)
+        line = locator.line_of(where) if locator else None
+        key = "/".join(str(p) for p in where) or "(top level)"
+        raise ConfigError(f"{error.message} (at '{key}')", file=str(path), line=line)
+    result: dict[str, Any] = data
+    return result
+
+
+def build_config(target: Path, config_file: Path | None = None, **flags: Any) -> ProjectConfig:
+    """Merge the config file (found in ``target`` unless given) with command-line ``flags``.
+
+    ``flags`` with value None (or empty lists) are treated as not given.
+    """
+    root = target.resolve()
+    if not root.exists():
+        raise ConfigError("audit target does not exist", file=str(target))
+    path = config_file or find_config(root)
+    data = read_config_file(path) if path else {}
+    base = path.parent if path else (root if root.is_dir() else root.parent)
+    cfg = ProjectConfig(root=root if root.is_dir() else root.parent, config_file=path, raw=data)
+    cfg.packs = list(data.get("packs", []))
+    cfg.packs = [str((base / p)) if _looks_like_path(p) else p for p in cfg.packs]
+    for rid, settings in data.get("rules", {}).items():
+        if settings.get("enabled") is False:
+            cfg.disabled_rules.append(rid)
+        if settings.get("params"):
+            cfg.rule_params[rid] = dict(settings["params"])
+    cfg.disabled_rules += data.get("disable", [])
+    cfg.only_rules = list(data.get("only", []))
+    if "inventory" in data:
+        cfg.inventory = list(data["inventory"])
+    cfg.include = list(data.get("configs", {}).get("include", []))
+    cfg.exclude = list(data.get("configs", {}).get("exclude", []))
+    cfg.follow_symlinks = bool(data.get("configs", {}).get("follow_symlinks", False))
+    cfg.plugin_dirs = [(base / p).resolve() for p in data.get("plugins", [])]
+    cfg.fail_on = data.get("fail_on", cfg.fail_on)
+    cfg.fail_on_error = data.get("fail_on_error", cfg.fail_on_error)
+    if "as_of" in data:
+        cfg.as_of = dt.date.fromisoformat(data["as_of"])
+    cfg.limits = Limits.from_mapping(data.get("limits"))
+    cfg.outputs = [
+        (o["format"], (base / o["path"]) if o.get("path") else None)
+        for o in data.get("outputs", [])
+    ]
+    cfg.waivers = (base / data["waivers"]) if data.get("waivers") else None
+    cfg.baseline = (base / data["baseline"]) if data.get("baseline") else None
+    cfg.inline_suppressions = data.get("inline_suppressions", True)
+    cfg.organization = data.get("organization")
+    _apply_flags(cfg, flags)
+    return cfg
+
+
+def _looks_like_path(value: str) -> bool:
+    return "/" in value or value.startswith(".")
+
+
+def _apply_flags(cfg: ProjectConfig, flags: dict[str, Any]) -> None:
+    if flags.get("packs"):
+        cfg.packs = list(flags["packs"])
+    if flags.get("plugin_dirs"):
+        cfg.plugin_dirs += [Path(p).resolve() for p in flags["plugin_dirs"]]
+    if flags.get("fail_on"):
+        if flags["fail_on"] not in FAIL_ON_CHOICES:
+            raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")
+        cfg.fail_on = flags["fail_on"]
+    if flags.get("fail_on_error") is not None:
+        cfg.fail_on_error = flags["fail_on_error"]
+    if flags.get("as_of"):
+        cfg.as_of = flags["as_of"]
+    if flags.get("outputs"):
+        cfg.outputs = list(flags["outputs"])
+    if flags.get("waivers"):
+        cfg.waivers = Path(flags["waivers"])
+    if flags.get("baseline"):
+        cfg.baseline = Path(flags["baseline"])
+    if flags.get("inline_suppressions") is False:
+        cfg.inline_suppressions = False
+    if flags.get("inventory"):
+        cfg.inventory = list(flags["inventory"])
+    if flags.get("jobs"):
+        cfg.jobs = int(flags["jobs"])

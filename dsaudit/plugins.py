@@ -1,0 +1,287 @@
+"""Build the plugin manager and collect what plugins register.
+
+Order: built-ins, then entry points (group ``dsaudit``), then local folders the user named
+(``--plugin-dir``, ``plugins:`` in dsaudit.yaml) -- never folders inside the scanned tree.
+pluggy calls the plugin registered last first, so a third-party parser or reporter overrides a
+built-in one of the same name.
+
+Switches:
+- ``DSAUDIT_DISABLE_PLUGIN_AUTOLOAD=1``: do not load entry-point plugins.
+- ``DSAUDIT_DISABLED_PLUGINS=a,b`` (or ``-p no:NAME`` on the CLI): block plugins by name.
+- ``DSAUDIT_TRACE_PLUGINS=1``: trace every hook call to stderr.
+
+A plugin that fails to import, declares an incompatible plugin API, or raises inside a hook
+is recorded as a :class:`PluginProblem`; the run goes on and the problem becomes an error result.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from dsaudit import hookspecs
+from dsaudit.hookspecs import PLUGIN_API_VERSION, PROJECT
+
+ENTRY_POINT_GROUP = "dsaudit"
+
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "dsaudit.parsers.plugin",
+    "dsaudit.sources.plugin",
+    "dsaudit.checks",
+    "dsaudit.reporters.plugin",
+    "dsaudit.reporters.console",
+)
+"""Modules registered as built-in plugins, in order."""
+
+
+@dataclass(slots=True)
+class PluginProblem:
+    """A plugin that could not be loaded or that raised in a hook."""
+
+    plugin: str
+    hook: str | None
+    message: str
+    traceback: str = ""
+
+
+@dataclass(slots=True)
+class PluginInfo:
+    """What ``dsaudit plugins list`` shows."""
+
+    name: str
+    origin: str
+    version: str | None
+    hooks: list[str]
+
+
+@dataclass(slots=True)
+class Registry:
+    """Everything plugins contributed at start-up."""
+
+    parsers: list[Any] = field(default_factory=list)
+    sources: list[Any] = field(default_factory=list)
+    checks: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    reporters: dict[str, Any] = field(default_factory=dict)
+    pack_paths: list[tuple[str, Path]] = field(default_factory=list)
+    problems: list[PluginProblem] = field(default_factory=list)
+
+
+class PluginHost:
+    """A pluggy manager plus where each plugin came from."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.origins: dict[str, str] = {}
+        self.versions: dict[str, str | None] = {}
+        self.problems: list[PluginProblem] = []
+
+    def register(self, plugin: Any, name: str, origin: str, version: str | None = None) -> None:
+        """Register ``plugin`` unless blocked; record problems instead of raising."""
+        if self.pm.is_blocked(name):
+            return
+        declared = getattr(plugin, "DSAUDIT_PLUGIN_API", None)
+        if declared is not None:
+            supported = declared if isinstance(declared, list | tuple | set) else [declared]
+            if PLUGIN_API_VERSION not in supported:
+                self.problems.append(
+                    PluginProblem(
+                        name,
+                        None,
+                        f"plugin {name} supports dsaudit plugin API {sorted(supported)}, but this "
+                        f"dsaudit provides API {PLUGIN_API_VERSION}; upgrade the plugin or dsaudit",
+                    )
+                )
+                return
+        try:
+            self.pm.register(plugin, name=name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            self.problems.append(PluginProblem(name, None, f"plugin {name} is invalid: {exc}"))
+            return
+        self.origins[name] = origin
+        self.versions[name] = version
+
+    def infos(self) -> list[PluginInfo]:
+        """Registered plugins with origin, version and hooks, built-ins first."""
+        out = []
+        for name, plugin in self.pm.list_name_plugin():
+            if plugin is None:
+                continue
+            hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+            out.append(PluginInfo(name, self.origins.get(name, "?"), self.versions.get(name), hooks))
+        return out
+
+    def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of a hook separately; a raising plugin becomes a problem."""
+        hook = getattr(self.pm.hook, hook_name)
+        out: list[tuple[str, Any]] = []
+        for impl in reversed(hook.get_hookimpls()):
+            args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+            try:
+                out.append((impl.plugin_name, impl.function(**args)))
+            except Exception as exc:
+                self.problems.append(
+                    PluginProblem(
+                        impl.plugin_name,
+                        hook_name,
+                        f"plugin {impl.plugin_name} raised in {hook_name}: "
+                        f"{type(exc).__name__}: {exc}",
+                        traceback.format_exc(),
+                    )
+                )
+        return out
+
+    def first_result(self, hook_name: str, **kwargs: Any) -> Any:
+        """Like pluggy's firstresult, but isolating raising plugins."""
+        hook = getattr(self.pm.hook, hook_name)
+        for impl in reversed(hook.get_hookimpls()):
+            args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+            try:
+                value = impl.function(**args)
+            except Exception as exc:
+                self.problems.append(
+                    PluginProblem(
+                        impl.plugin_name,
+                        hook_name,
+                        f"plugin {impl.plugin_name} raised in {hook_name}: "
+                        f"{type(exc).__name__}: {exc}",
+                        traceback.format_exc(),
+                    )
+                )
+                continue
+            if value is not None:
+                return value
+        return None
+
+    def has_impls(self, hook_name: str) -> bool:
+        return bool(getattr(self.pm.hook, hook_name).get_hookimpls())
+
+
+def _blocked_from_env() -> list[str]:
+    raw = os.environ.get("DSAUDIT_DISABLED_PLUGINS", "")
+    return [n.strip() for n in raw.split(",") if n.strip()]
+
+
+def _load_entry_points(host: PluginHost) -> None:
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if host.pm.is_blocked(ep.name) or host.pm.has_plugin(ep.name):
+            continue
+        dist = getattr(ep, "dist", None)
+        version = dist.version if dist is not None else None
+        try:
+            plugin = ep.load()
+        except Exception as exc:
+            host.problems.append(
+                PluginProblem(
+                    ep.name,
+                    None,
+                    f"plugin {ep.name} ({ep.value}) failed to import: {type(exc).__name__}: {exc}",
+                    traceback.format_exc(),
+                )
+            )
+            continue
+        host.register(plugin, ep.name, "entry point", version)
+
+
+def _load_dir(host: PluginHost, folder: Path) -> None:
+    if not folder.is_dir():
+        host.problems.append(
+            PluginProblem(str(folder), None, f"plugin folder {folder} does not exist")
+        )
+        return
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        name = path.stem
+        module_name = f"dsaudit_local_plugins.{name}"
+        try:
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            assert spec is not None and spec.loader is not None
+            module: ModuleType = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            sys.modules.pop(module_name, None)
+            host.problems.append(
+                PluginProblem(
+                    name,
+                    None,
+                    f"local plugin {path} failed to import: {type(exc).__name__}: {exc}",
+                    traceback.format_exc(),
+                )
+            )
+            continue
+        host.register(module, name, f"local folder {folder}")
+
+
+def get_plugin_host(
+    plugin_dirs: Sequence[Path] = (),
+    *,
+    blocked: Iterable[str] = (),
+    extra_plugins: Sequence[tuple[str, Any]] = (),
+) -> PluginHost:
+    """A fresh host: built-ins, entry points (unless disabled), then the named folders."""
+    host = PluginHost()
+    for name in [*_blocked_from_env(), *blocked]:
+        host.pm.set_blocked(name)
+    for module_name in BUILTIN_PLUGINS:
+        module = importlib.import_module(module_name)
+        host.register(module, module_name, "built-in")
+    if not os.environ.get("DSAUDIT_DISABLE_PLUGIN_AUTOLOAD"):
+        _load_entry_points(host)
+    for folder in plugin_dirs:
+        _load_dir(host, Path(folder))
+    for name, plugin in extra_plugins:
+        host.register(plugin, name, "test")
+    try:
+        host.pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        host.problems.append(PluginProblem(str(exc.plugin), None, str(exc)))
+        host.pm.unregister(exc.plugin)
+    if os.environ.get("DSAUDIT_TRACE_PLUGINS"):
+        host.pm.trace.root.setwriter(sys.stderr.write)
+        host.pm.enable_tracing()
+    return host
+
+
+def collect_registry(host: PluginHost) -> Registry:
+    """Call the ``register`` hooks once and gather parsers, sources, checks and reporters."""
+    reg = Registry()
+
+    def named(kind: str, target: Any) -> Callable[[Any], None]:
+        def register(obj: Any) -> None:
+            if not getattr(obj, "name", None):
+                raise TypeError(f"a {kind} needs a non-empty 'name'")
+            if isinstance(target, dict):
+                target.setdefault(obj.name, obj)
+            else:
+                target.append(obj)
+
+        return register
+
+    host.call_each("dsaudit_register_parsers", register=named("parser", reg.parsers))
+    host.call_each("dsaudit_register_sources", register=named("source", reg.sources))
+    host.call_each("dsaudit_register_reporters", register=named("reporter", reg.reporters))
+
+    def register_check(name: str, func: Callable[..., Any]) -> None:
+        if not callable(func):
+            raise TypeError(f"check {name!r} is not callable")
+        reg.checks.setdefault(name, func)
+
+    host.call_each("dsaudit_register_checks", register=register_check)
+    for plugin_name, paths in host.call_each("dsaudit_rule_pack_paths"):
+        for p in paths or []:
+            reg.pack_paths.append((plugin_name, Path(p)))
+    reg.problems = host.problems
+    return reg

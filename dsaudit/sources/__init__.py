@@ -1,0 +1,25 @@
+"""Built-in resource sources: the inventory files and the config files under the target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dsaudit.config import ProjectConfig
+    from dsaudit.plugins import PluginHost
+
+
+@dataclass(slots=True)
+class SourceContext:
+    """What a source needs to collect resources for one run."""
+
+    config: ProjectConfig
+    parsers: list[Any]
+    host: PluginHost | None = None
+    taxonomy: Any = None
+    inventory_files: list[Path] = field(default_factory=list)
+    """Absolute paths of inventory files (kept out of config discovery)."""
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    """Filled by sources: ``{path, sha256, kind}`` for each file read (report metadata)."""

@@ -1,0 +1,157 @@
+"""The config-file source: discover files under the target and parse each with its parser.
+
+One unreadable or unparseable file becomes an error result; every other file is still audited.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from dsaudit.discovery import discover
+from dsaudit.errors import LimitError, SourceError
+from dsaudit.models import Location, Resource, Result, Severity, tool_error
+from dsaudit.sources import SourceContext
+
+
+def pick_parser(parsers: list[Any], rel: str) -> Any | None:
+    """The first parser (latest-registered first) that claims ``rel``."""
+    path = PurePosixPath(rel)
+    for parser in parsers:
+        if parser.claims(path):
+            return parser
+    return None
+
+
+def parse_file(
+    root: Path, rel: str, parser: Any, limits: Any
+) -> tuple[list[Resource], list[Result], dict[str, Any] | None]:
+    """Read and parse one config file into resources, or an error result."""
+    full = root / rel
+    try:
+        size = full.stat().st_size
+        if size > limits.max_file_bytes:
+            raise LimitError(
+                f"file is {size} bytes; the limit max_file_bytes is {limits.max_file_bytes}",
+                limit="max_file_bytes",
+                file=rel,
+            )
+        content = full.read_bytes()
+    except LimitError as exc:
+        return [], [tool_error("DSAUDIT-LIMIT", "config", rel, str(exc), Location(rel))], None
+    except OSError as exc:
+        message = f"{rel}: cannot read file: {exc.strerror or exc}"
+        return [], [tool_error("DSAUDIT-PARSE", "config", rel, message, Location(rel))], None
+    digest = {"path": rel, "sha256": hashlib.sha256(content).hexdigest(), "kind": "config"}
+    try:
+        docs = parser.parse(rel, content, limits)
+    except LimitError as exc:
+        loc = Location(rel, exc.line)
+        return [], [tool_error("DSAUDIT-LIMIT", "config", rel, str(exc), loc)], digest
+    except SourceError as exc:
+        loc = Location(rel, exc.line)
+        return [], [tool_error("DSAUDIT-PARSE", "config", rel, str(exc), loc)], digest
+    except RecursionError:
+        message = f"{rel}: nesting too deep to parse"
+        return [], [tool_error("DSAUDIT-LIMIT", "config", rel, message, Location(rel))], digest
+    except Exception as exc:
+        message = f"{rel}: parser {parser.name} failed: {type(exc).__name__}: {exc}"
+        return [], [tool_error("DSAUDIT-PLUGIN", "config", rel, message, Location(rel))], digest
+    resources = []
+    for doc in docs:
+        data = doc.data
+        attributes = data if isinstance(data, dict) else {"document": data}
+        rid = rel if doc.index == 0 else f"{rel}#{doc.index}"
+        base = () if isinstance(data, dict) else ("document",)
+        meta = {"format": parser.name, "parser": parser.name, "document": doc.index}
+        if doc.comments:
+            meta["comments"] = doc.comments
+        resources.append(
+            Resource(
+                kind="config",
+                id=rid,
+                attributes=attributes,
+                file=rel,
+                locator=_Shift(doc.locator, base) if base else doc.locator,
+                meta=meta,
+            )
+        )
+    return resources, [], digest
+
+
+class _Shift:
+    """Locator for non-mapping documents wrapped as ``{"document": data}``."""
+
+    __slots__ = ("base", "inner")
+
+    def __init__(self, inner: Any, base: tuple[str, ...]) -> None:
+        self.inner, self.base = inner, base
+
+    def line_of(self, path: Any) -> int | None:
+        path = tuple(path)
+        if path[: len(self.base)] == self.base:
+            path = path[len(self.base) :]
+        return self.inner.line_of(path) if self.inner is not None else None
+
+
+class ConfigSource:
+    """Built-in source of ``config`` resources."""
+
+    name = "configs"
+
+    def collect(self, ctx: SourceContext) -> Iterator[Resource | Result]:
+        cfg = ctx.config
+        skip = {p.resolve() for p in ctx.inventory_files}
+        if cfg.config_file is not None:
+            skip.add(cfg.config_file.resolve())
+        for name in ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml"):
+            skip.add((cfg.root / name).resolve())
+        if cfg.waivers is not None:
+            skip.add(cfg.waivers.resolve())
+        if cfg.baseline is not None:
+            skip.add(cfg.baseline.resolve())
+
+        def ignore(path: Path) -> bool | None:
+            if path.resolve() in skip:
+                return True
+            if ctx.host is not None:
+                answer: bool | None = ctx.host.first_result(
+                    "dsaudit_ignore_path", path=path, config=cfg
+                )
+                return answer
+            return None
+
+        found = discover(
+            cfg.root,
+            include=cfg.include,
+            exclude=cfg.exclude,
+            limits=cfg.limits,
+            ignore=ignore,
+            follow_symlinks=cfg.follow_symlinks,
+        )
+        for problem in found.problems:
+            yield tool_error(
+                "DSAUDIT-INPUT",
+                "config",
+                str(problem.path),
+                f"{problem.path}: {problem.reason}",
+                Location(str(problem.path)),
+                severity=Severity.MEDIUM,
+            )
+        work = [(rel, pick_parser(ctx.parsers, rel)) for rel in found.files]
+        work = [(rel, parser) for rel, parser in work if parser is not None]
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for rel, parser in work:
+                resources, errors, digest = parse_file(cfg.root, rel, parser, cfg.limits)
+                if digest:
+                    ctx.inputs.append(digest)
+                yield from errors
+                yield from resources
+        finally:
+            if was_enabled:
+                gc.enable()
