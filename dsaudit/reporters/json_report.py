@@ -1,0 +1,65 @@
+"""The ``json`` reporter: the versioned, documented machine format (docs/json-report.md).
+
+Every other format can be rendered again from it (:func:`dsaudit.reporters.loader.render_saved`)
+and ``dsaudit diff`` compares two of them by fingerprint.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from dsaudit.models import AuditResult
+from dsaudit.reporters.ordering import sort_results
+from dsaudit.reporters.records import (
+    metadata_record,
+    result_record,
+    rule_record,
+    sorted_rules,
+    to_jsonable,
+)
+from dsaudit.reporters.summary import summarize
+
+FORMAT_NAME = "dsaudit-report"
+FORMAT_VERSION = "1.0"
+"""Minor bumps add fields; a major bump removes or changes one (the loader refuses it)."""
+
+
+def report_document(audit: AuditResult) -> dict[str, Any]:
+    """The JSON report as a Python mapping."""
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "metadata": metadata_record(audit.metadata),
+        "summary": summarize(audit).as_json(),
+        "rules": [rule_record(rule) for rule in sorted_rules(audit)],
+        "results": [result_record(r, audit.rules) for r in sort_results(audit.results)],
+        "errors": [result_record(r, audit.rules) for r in sort_results(audit.errors)],
+        "waivers": sorted(
+            (to_jsonable(w) for w in audit.waivers),
+            key=lambda w: json.dumps(w, sort_keys=True, ensure_ascii=False),
+        ),
+        "warnings": list(audit.warnings),
+    }
+
+
+class JsonReporter:
+    """Render an audit as the dsaudit JSON report."""
+
+    name = "json"
+    extension = ".json"
+    description = "versioned machine-readable report (docs/json-report.md)"
+
+    def __init__(self) -> None:
+        self.last_warnings: tuple[str, ...] = ()
+
+    def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
+        """Return the report as indented JSON with sorted keys and a trailing newline."""
+        self.last_warnings = ()
+        indent = options.get("indent", 2)
+        document = report_document(audit)
+        return json.dumps(document, indent=indent, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+REPORTER = JsonReporter()
