@@ -1,0 +1,123 @@
+"""Run a command and measure it: wall time, peak RSS of the process and of its whole tree.
+
+* ``peak_rss_mb`` comes from ``os.wait4`` (the kernel's ``ru_maxrss`` for that one child; it
+  also covers grandchildren the child waited for, as the largest of them, not their sum).
+* ``tree_rss_mb`` is sampled from ``/proc`` every 20 ms: the largest sum of RSS over the child
+  and all its descendants (worker processes under ``--jobs``). Sampling can miss short peaks;
+  on systems without ``/proc`` it is None.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+_PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20 if hasattr(os, "sysconf") else 4096 / 2**20
+_SAMPLE_SECONDS = 0.02
+
+
+@dataclass(slots=True)
+class Measurement:
+    """One run of one command."""
+
+    argv: list[str]
+    returncode: int
+    wall_s: float
+    user_s: float
+    sys_s: float
+    peak_rss_mb: float
+    tree_rss_mb: float | None
+    stdout: str
+    stderr: str
+
+
+def _children_by_parent() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:  # the process ended while we looked
+            continue
+        # the command name may hold spaces and ')': the fields start after the last ')'
+        ppid = int(stat[stat.rindex(b")") + 2 :].split(maxsplit=2)[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def tree_rss_mb(root: int) -> float:
+    """Current RSS of ``root`` and all its descendants, in MiB."""
+    tree = _children_by_parent()
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(tree.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as f:
+                total += int(f.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total * _PAGE_MB
+
+
+class _TreeSampler(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            with contextlib.suppress(OSError):
+                self.peak = max(self.peak, tree_rss_mb(self.pid))
+            self.done.wait(_SAMPLE_SECONDS)
+
+
+def run_measured(
+    argv: Sequence[str], cwd: Path | None = None, timeout: float | None = None
+) -> Measurement:
+    """Run ``argv`` to completion (output captured in temp files) and measure it.
+
+    A run that outlives ``timeout`` seconds is killed (its return code is then negative).
+    """
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=err)
+        sampler = _TreeSampler(proc.pid) if os.path.isdir("/proc") else None
+        if sampler:
+            sampler.start()
+        killer = threading.Timer(timeout, proc.kill) if timeout else None
+        if killer:
+            killer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from waiting again
+        if killer:
+            killer.cancel()
+        if sampler:
+            sampler.done.set()
+            sampler.join()
+        out.seek(0)
+        err.seek(0)
+        return Measurement(
+            argv=list(argv),
+            returncode=proc.returncode,
+            wall_s=wall,
+            user_s=usage.ru_utime,
+            sys_s=usage.ru_stime,
+            peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+            tree_rss_mb=sampler.peak if sampler else None,
+            stdout=out.read().decode("utf-8", "replace"),
+            stderr=err.read().decode("utf-8", "replace"),
+        )
