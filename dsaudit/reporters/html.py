@@ -1,0 +1,232 @@
+"""The ``html`` reporter: one self-contained page for people (management, auditors).
+
+Rendered with Jinja2 (autoescape on) from ``templates/report.html.j2``; styles and the small
+filter script are inline and a Content-Security-Policy forbids any network request. The page
+has an executive summary (posture, counts, compliance score per law as an SVG bar chart), a
+per-article table, every finding with masked evidence, remediation and waiver, client-side
+filters by law, severity and status (also settable from the URL: ``#law=PIPL&status=fail``),
+print styles and the reproducibility metadata.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+
+from dsaudit.models import AuditResult, Result, Rule, Status
+from dsaudit.reporters.masking import mask_evidence, mask_text
+from dsaudit.reporters.ordering import SEVERITY_ORDER, STATUS_ORDER, sort_results
+from dsaudit.reporters.records import (
+    laws_of,
+    metadata_record,
+    refs_of,
+    summarize_waiver,
+)
+from dsaudit.reporters.summary import LawSummary, summarize
+
+_POSTURE = {
+    "compliant": ("Compliant", "No rule fails. Waived and manual items are listed below."),
+    "non-compliant": (
+        "Non-compliant",
+        "At least one rule fails. Each finding below names the law article, the evidence "
+        "and how to fix it.",
+    ),
+    "incomplete": (
+        "Incomplete",
+        "Some inputs or rules could not be evaluated (errors below), so the audit is not "
+        "complete. Fix the errors and run it again.",
+    ),
+}
+_STATUS_LABEL = {
+    "pass": "Passed",
+    "fail": "Failed",
+    "error": "Error",
+    "manual": "Manual check",
+    "waived": "Waived",
+    "suppressed": "Suppressed",
+    "not_applicable": "Not applicable",
+}
+_CHART_WIDTH = 300
+_CHART_ROW = 30
+
+
+class HtmlReporter:
+    """Render an audit as a self-contained HTML page."""
+
+    name = "html"
+    extension = ".html"
+    description = "self-contained HTML report for people (filterable, printable)"
+
+    def __init__(self) -> None:
+        self.last_warnings: tuple[str, ...] = ()
+        self._environment: jinja2.Environment | None = None
+
+    def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
+        """Return the page. Option ``title`` overrides the page title."""
+        self.last_warnings = ()
+        template = self._env().get_template("report.html.j2")
+        return template.render(page=build_page(audit, options))
+
+    def _env(self) -> jinja2.Environment:
+        if self._environment is None:
+            self._environment = jinja2.Environment(
+                loader=jinja2.PackageLoader("dsaudit.reporters", "templates"),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=True,
+            )
+        return self._environment
+
+
+def build_page(audit: AuditResult, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The view model the template renders (plain data, already masked)."""
+    summary = summarize(audit)
+    metadata = metadata_record(audit.metadata)
+    organization = str(metadata.get("organization") or "")
+    title = str(options.get("title") or "Data-security compliance report")
+    findings = [
+        _finding(i, r, audit.rules)
+        for i, r in enumerate([*sort_results(audit.results), *sort_results(audit.errors)], start=1)
+    ]
+    laws = sorted({law for f in findings for law in f["laws"]})
+    posture_label, posture_text = _POSTURE[summary.posture]
+    return {
+        "title": title,
+        "organization": organization,
+        "as_of": metadata.get("as_of"),
+        "posture": summary.posture,
+        "posture_label": posture_label,
+        "posture_text": posture_text,
+        "total": summary.total,
+        "by_severity": [(str(s), summary.by_severity[str(s)]) for s in SEVERITY_ORDER],
+        "by_status": [
+            (str(s), _STATUS_LABEL[str(s)], summary.by_status[str(s)]) for s in STATUS_ORDER
+        ],
+        "failing": summary.by_status[Status.FAIL],
+        "errors": summary.by_status[Status.ERROR],
+        "laws": [_law(law) for law in summary.laws],
+        "chart": _chart(summary.laws),
+        "articles": summary.articles,
+        "findings": findings,
+        "filter_laws": laws,
+        "filter_severities": [str(s) for s in SEVERITY_ORDER],
+        "filter_statuses": [(str(s), _STATUS_LABEL[str(s)]) for s in STATUS_ORDER],
+        "warnings": [mask_text(w) for w in audit.warnings],
+        "meta": _reproducibility(metadata),
+    }
+
+
+def _finding(number: int, result: Result, rules: Mapping[str, Rule]) -> dict[str, Any]:
+    rule = rules.get(result.rule_id)
+    waiver = summarize_waiver(result.waiver)
+    laws = laws_of(result, rules)
+    return {
+        "anchor": f"finding-{number}",
+        "severity": str(result.severity),
+        "status": str(result.status),
+        "status_label": _STATUS_LABEL.get(str(result.status), str(result.status)),
+        "rule_id": result.rule_id,
+        "title": rule.title if rule else "Tool error",
+        "laws": laws or ["-"],
+        "refs": [
+            {"text": str(ref), "url": ref.url, "title": ref.title} for ref in refs_of(result, rules)
+        ],
+        "resource": f"{result.resource_kind}/{result.resource_id}",
+        "location": str(result.location) if result.location.file else None,
+        "pointer": result.location.pointer,
+        "message": mask_text(result.message),
+        "detail": mask_text(result.detail) if result.detail else None,
+        "evidence": [(e.path, e.value) for e in mask_evidence(result.evidence)],
+        "remediation": rule.remediation if rule else None,
+        "help_uri": rule.help_uri if rule else None,
+        "waiver": waiver,
+        "suppression": mask_text(result.suppression) if result.suppression else None,
+        "baselined": result.baselined,
+        "fingerprint": result.fingerprint,
+    }
+
+
+def _law(law: LawSummary) -> dict[str, Any]:
+    return {
+        "name": law.law,
+        "score": law.score,
+        "score_text": f"{law.score:.0%}" if law.score is not None else "n/a",
+        "passed": law.passed,
+        "failed": law.failed,
+        "waived": law.counts[Status.WAIVED] + law.counts[Status.SUPPRESSED],
+        "error": law.counts[Status.ERROR],
+        "manual": law.counts[Status.MANUAL],
+    }
+
+
+def _chart(laws: list[LawSummary]) -> dict[str, Any]:
+    bars = []
+    for row, law in enumerate(laws):
+        score = law.score
+        width = round((score or 0.0) * _CHART_WIDTH, 1)
+        if score is None:
+            tone = "none"
+        elif score >= 0.9:
+            tone = "good"
+        elif score >= 0.6:
+            tone = "fair"
+        else:
+            tone = "poor"
+        bars.append(
+            {
+                "law": law.law,
+                "y": row * _CHART_ROW,
+                "width": width,
+                "tone": tone,
+                "label": (
+                    f"{score:.0%} ({law.passed} of {law.passed + law.failed})"
+                    if score is not None
+                    else "n/a (nothing tested)"
+                ),
+            }
+        )
+    return {
+        "bars": bars,
+        "width": _CHART_WIDTH,
+        "height": max(len(bars), 1) * _CHART_ROW,
+        "row": _CHART_ROW,
+    }
+
+
+def _reproducibility(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    tool = metadata.get("tool") if isinstance(metadata.get("tool"), dict) else {}
+    parameters = []
+    raw_parameters = metadata.get("parameters")
+    if isinstance(raw_parameters, dict):
+        for rule_id in sorted(raw_parameters):
+            values = raw_parameters[rule_id]
+            if isinstance(values, dict):
+                parameters += [
+                    (rule_id, name, json.dumps(values[name], ensure_ascii=False, sort_keys=True))
+                    for name in sorted(values)
+                ]
+    facts = [
+        ("dsaudit version", (tool or {}).get("version")),
+        ("Python", metadata.get("python")),
+        ("Platform", metadata.get("platform")),
+        ("Target", metadata.get("target")),
+        ("As-of date", metadata.get("as_of")),
+        ("Started (UTC)", metadata.get("started_at")),
+        ("Finished (UTC)", metadata.get("finished_at")),
+        ("Fail on", metadata.get("fail_on")),
+        ("Exit code", metadata.get("exit_code")),
+    ]
+    return {
+        "facts": [(label, str(value)) for label, value in facts if value is not None],
+        "packs": [p for p in metadata.get("packs") or [] if isinstance(p, dict)],
+        "inputs": [i for i in metadata.get("inputs") or [] if isinstance(i, dict)],
+        "parameters": parameters,
+    }
+
+
+REPORTER = HtmlReporter()
