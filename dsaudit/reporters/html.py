@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from dsaudit.models import AuditResult, Result, Rule, Status
 from dsaudit.reporters.masking import mask_evidence, mask_text
@@ -26,6 +24,9 @@ from dsaudit.reporters.records import (
     summarize_waiver,
 )
 from dsaudit.reporters.summary import LawSummary, summarize
+
+if TYPE_CHECKING:
+    import jinja2
 
 _POSTURE = {
     "compliant": ("Compliant", "No rule fails. Waived and manual items are listed below."),
@@ -72,6 +73,8 @@ class HtmlReporter:
 
     def _env(self) -> jinja2.Environment:
         if self._environment is None:
+            import jinja2  # imported on first use: keeps `import dsaudit.reporters` light
+
             self._environment = jinja2.Environment(
                 loader=jinja2.PackageLoader("dsaudit.reporters", "templates"),
                 autoescape=True,
