@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 from collections import Counter
@@ -188,7 +189,8 @@ def write_corpus(root: Path, files: int, pack: str) -> dict[str, Any]:
             by_file[f"manifests/{stem}.yaml"] = sorted(failed)
     truth = {"seed": SEED, "files": files, "failing": count_failures(objs), "by_file": by_file}
     (base / "expected.json").write_text(json.dumps(truth, indent=1) + "\n", encoding="utf-8")
-    (base / "dsaudit.yaml").write_text(target_config(pack), encoding="utf-8")
+    relative = os.path.relpath(Path(pack).resolve(), base.resolve())  # survives moving the repo
+    (base / "dsaudit.yaml").write_text(target_config(Path(relative).as_posix()), encoding="utf-8")
     return truth
 
 
