@@ -52,6 +52,8 @@ class CompileEnv:
     taxonomy: Any = None
     """Used to validate category names at compile time (``category_in``)."""
     max_regex_length: int = 1000
+    as_of: Any = None
+    """The audit date (``datetime.date``); picks the article numbers in force on that date."""
 
 
 def compile_condition(tree: Any, env: CompileEnv) -> Condition:

@@ -74,6 +74,9 @@ class Location:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
+NO_LOCATION = Location()
+
+
 @dataclass(frozen=True, slots=True)
 class Resource:
     """One thing the rules look at: an inventory record or a parsed config document."""
@@ -170,6 +173,8 @@ class Rule:
     guardrails: tuple[str, ...] = ()
     """Human-readable notes for parameters overridden to looser than the legal value."""
     evidence_interval_days: int | None = None
+    manual_provision: str | None = None
+    """For manual rules: the ``provision`` an inventory evidence entry must name."""
     help_uri: str | None = None
 
 
@@ -183,7 +188,7 @@ class Result:
     resource_kind: str
     resource_id: str
     message: str = ""
-    location: Location = field(default_factory=Location)
+    location: Location = NO_LOCATION
     evidence: tuple[Evidence, ...] = ()
     pack: str = ""
     fingerprint_basis: str = ""
@@ -248,7 +253,7 @@ def tool_error(
         resource_kind=resource_kind,
         resource_id=resource_id,
         message=message,
-        location=location or Location(),
+        location=location or NO_LOCATION,
         fingerprint_basis=message,
         detail=detail,
     )

@@ -204,6 +204,15 @@ def _in_force(src: Mapping[str, Any], as_of: dt.date) -> bool:
     return not (until and as_of >= dt.date.fromisoformat(until))
 
 
+def _ref_in_force(ref: Mapping[str, Any], as_of: dt.date | None) -> bool:
+    if as_of is None:
+        return True
+    start, until = ref.get("in_force_from"), ref.get("in_force_until")
+    if start and as_of < dt.date.fromisoformat(start):
+        return False
+    return not (until and as_of >= dt.date.fromisoformat(until))
+
+
 def _param_values(
     src: RuleSource, overrides: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
@@ -248,6 +257,7 @@ def compile_rule(
         checks=env.checks,
         taxonomy=env.taxonomy,
         max_regex_length=env.max_regex_length,
+        as_of=env.as_of,
     )
 
     def build(key: str, tree: Any, base: tuple[PathKey, ...]) -> Any:
@@ -271,6 +281,9 @@ def compile_rule(
             former_article=str(r["former_article"]) if r.get("former_article") else None,
         )
         for r in data["refs"]
+        if _ref_in_force(r, env.as_of)
+    ) or tuple(
+        LawRef(law=str(r["law"]), article=str(r["article"])) for r in data["refs"][:1]
     )
     description = data.get("description", "")
     if data.get("unverified"):
@@ -297,6 +310,7 @@ def compile_rule(
         source=src.location(("id",)),
         guardrails=tuple(guardrails),
         evidence_interval_days=manual.get("interval_days") if manual else None,
+        manual_provision=(manual.get("provision") or rid) if manual else None,
         help_uri=data.get("help_uri"),
     )
 
@@ -312,6 +326,7 @@ def compile_packs(
 ) -> CompiledPacks:
     """Compile the rules of ``packs`` that are in force on ``as_of`` and enabled."""
     overrides = overrides or {}
+    env.as_of = as_of
     disabled_set, only_set = set(disabled), set(only)
     out = CompiledPacks()
     seen: dict[str, str] = {}

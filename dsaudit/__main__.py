@@ -1,0 +1,5 @@
+"""``python -m dsaudit``."""
+
+from dsaudit.cli import main
+
+main()

@@ -1,0 +1,228 @@
+"""Run an audit: plugins -> packs -> sources -> engine -> modifiers -> AuditResult.
+
+This is the one place that wires the phases together; each phase lives in its own module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from dsaudit.__about__ import __version__
+from dsaudit.conditions import CompileEnv
+from dsaudit.config import ProjectConfig
+from dsaudit.engine import build_facts, evaluate
+from dsaudit.errors import PackError
+from dsaudit.models import AuditResult, Location, Resource, Result, Rule, Severity, tool_error
+from dsaudit.packs import (
+    CompiledPacks,
+    Pack,
+    builtin_pack_paths,
+    compile_packs,
+    load_pack,
+    resolve_pack_refs,
+)
+from dsaudit.plugins import PluginHost, Registry, collect_registry, get_plugin_host
+from dsaudit.sources import SourceContext
+from dsaudit.sources.inventory_source import inventory_files
+from dsaudit.taxonomy import load_taxonomy
+
+Progress = Callable[[str, int, int], None]
+"""``progress(phase, done, total)``; the CLI shows a bar, the library passes None."""
+
+
+def now_utc() -> dt.datetime:
+    """The current time, or SOURCE_DATE_EPOCH when set (reproducible reports)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+
+
+def load_packs(config: ProjectConfig, registry: Registry) -> list[Pack]:
+    """Load the packs the config asks for (default: every shipped and plugin-provided pack)."""
+    plugin_packs = [p for _, p in registry.pack_paths]
+    origins = {p.resolve(): f"plugin {name}" for name, p in registry.pack_paths}
+    paths = (
+        resolve_pack_refs(config.packs, plugin_packs)
+        if config.packs
+        else [*builtin_pack_paths(), *plugin_packs]
+    )
+    packs = []
+    for path in paths:
+        origin = origins.get(path.resolve(), "builtin" if not config.packs else "selected")
+        packs.append(load_pack(path, origin=origin))
+    if not packs:
+        raise PackError("no rule packs to run: pass --pack NAME|PATH or list packs in dsaudit.yaml")
+    return packs
+
+
+def compile_rules(
+    config: ProjectConfig, packs: list[Pack], registry: Registry, taxonomy: Any
+) -> CompiledPacks:
+    """Compile the packs' rules for this run's date, overrides and enabled set."""
+    env = CompileEnv(
+        checks=registry.checks, taxonomy=taxonomy, max_regex_length=config.limits.max_regex_length
+    )
+    return compile_packs(
+        packs,
+        env,
+        as_of=config.as_of,
+        overrides=config.rule_params,
+        disabled=config.disabled_rules,
+        only=config.only_rules,
+    )
+
+
+def collect(
+    config: ProjectConfig, host: PluginHost, registry: Registry, taxonomy: Any
+) -> tuple[list[Resource], list[Result], list[dict[str, Any]]]:
+    """Run every source; a raising source becomes an error result naming the plugin."""
+    ctx = SourceContext(
+        config=config,
+        parsers=registry.parsers,
+        host=host,
+        taxonomy=taxonomy,
+        inventory_files=inventory_files(config.root, config.inventory),
+    )
+    resources: list[Resource] = []
+    errors: list[Result] = []
+    for source in registry.sources:
+        try:
+            for item in source.collect(ctx):
+                (resources if isinstance(item, Resource) else errors).append(item)
+        except Exception as exc:
+            errors.append(
+                tool_error(
+                    "DSAUDIT-PLUGIN",
+                    "plugin",
+                    str(getattr(source, "name", source)),
+                    f"source {getattr(source, 'name', source)} raised: {type(exc).__name__}: {exc}",
+                )
+            )
+    for plugin_name, extra in host.call_each("dsaudit_collect_resources", config=config):
+        for item in extra or ():
+            if isinstance(item, Resource):
+                resources.append(item)
+            else:
+                errors.append(
+                    tool_error(
+                        "DSAUDIT-PLUGIN",
+                        "plugin",
+                        plugin_name,
+                        f"plugin {plugin_name} returned a {type(item).__name__} from "
+                        "dsaudit_collect_resources; expected Resource objects",
+                    )
+                )
+    return resources, errors, sorted(ctx.inputs, key=lambda d: d["path"])
+
+
+def _plugin_errors(host: PluginHost) -> list[Result]:
+    out = []
+    for problem in host.problems:
+        key = f"{problem.plugin}:{problem.hook or 'load'}"
+        out.append(
+            tool_error(
+                "DSAUDIT-PLUGIN",
+                "plugin",
+                key,
+                problem.message,
+                Location(None, None, f"/plugins/{problem.plugin}"),
+                detail=problem.traceback or None,
+            )
+        )
+    return out
+
+
+def _metadata(
+    config: ProjectConfig,
+    packs: list[Pack],
+    compiled: CompiledPacks,
+    inputs: list[dict[str, Any]],
+    started: dt.datetime,
+    not_applicable: dict[str, int],
+    org: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "tool": {"name": "dsaudit", "version": __version__},
+        "python": platform.python_version(),
+        "platform": sys.platform,
+        "started_at": started.isoformat().replace("+00:00", "Z"),
+        "as_of": config.as_of.isoformat(),
+        "target": config.root.name,
+        "organization": config.organization or org.get("name"),
+        "packs": [
+            {
+                "name": p.name,
+                "version": p.version,
+                "sha256": p.sha256,
+                "law": p.law,
+                "title": p.manifest.get("instrument", {}).get("title"),
+                "origin": p.origin,
+                "rules": len(p.rules),
+            }
+            for p in packs
+        ],
+        "inputs": inputs,
+        "parameters": {r.id: dict(r.params) for r in compiled.rules if r.params},
+        "guardrails": {r.id: list(r.guardrails) for r in compiled.rules if r.guardrails},
+        "inactive_rules": sorted(compiled.inactive),
+        "disabled_rules": sorted(compiled.disabled),
+        "not_applicable": dict(sorted(not_applicable.items())),
+        "fail_on": config.fail_on,
+    }
+
+
+def run_audit(
+    config: ProjectConfig,
+    *,
+    host: PluginHost | None = None,
+    modifiers: list[Callable[[AuditResult, ProjectConfig], None]] | None = None,
+) -> AuditResult:
+    """Audit ``config.root`` and return every result with its metadata.
+
+    Raises :class:`dsaudit.errors.PackError` (or ConfigError) when the run cannot be done as
+    asked; unreadable inputs and raising plugins become error results instead.
+    """
+    started = now_utc()
+    host = host or get_plugin_host(config.plugin_dirs)
+    registry = collect_registry(host)
+    taxonomy = load_taxonomy()
+    packs = load_packs(config, registry)
+    compiled = compile_rules(config, packs, registry, taxonomy)
+    resources, errors, inputs = collect(config, host, registry, taxonomy)
+    facts, _ = build_facts(resources, config.as_of, taxonomy)
+    evaluation = evaluate(compiled.rules, facts)
+    rules: dict[str, Rule] = {r.id: r for r in compiled.rules}
+    metadata = _metadata(
+        config, packs, compiled, inputs, started, evaluation.not_applicable, dict(facts.org)
+    )
+    audit = AuditResult(results=evaluation.results, rules=rules, metadata=metadata, errors=errors)
+    for modify in modifiers or []:
+        modify(audit, config)
+    host.call_each("dsaudit_modify_results", results=audit.results, config=config)
+    if host.has_impls("dsaudit_result_finished"):
+        for result in audit.all_results():
+            host.call_each("dsaudit_result_finished", result=result)
+    host.call_each("dsaudit_audit_finished", audit=audit)
+    audit.errors.extend(_plugin_errors(host))
+    audit.metadata["finished_at"] = now_utc().isoformat().replace("+00:00", "Z")
+    audit.metadata["counts"] = {
+        "resources": len(resources),
+        "rules": len(compiled.rules),
+        "results": len(audit.results),
+        "errors": len(audit.errors),
+    }
+    return audit
+
+
+def severity_at_or_above(severity: Severity, threshold: str) -> bool:
+    """Whether ``severity`` reaches the ``--fail-on`` threshold."""
+    if threshold == "never":
+        return False
+    return severity.rank >= Severity(threshold).rank

@@ -1,0 +1,126 @@
+"""The ``dsaudit`` command line: parse options, call the library, map outcomes to exit codes.
+
+Only this module prints. Heavy modules are imported inside commands so ``dsaudit --version``
+stays fast. Sub-commands live in :mod:`dsaudit.commands`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from dsaudit.__about__ import __version__
+from dsaudit.outcome import ExitCode
+
+
+class DsauditGroup(click.Group):
+    """A click group that adds plugin commands and maps errors to the documented exit codes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plugins_loaded = False
+
+    def _load_plugin_commands(self) -> None:
+        if self._plugins_loaded:
+            return
+        self._plugins_loaded = True
+        if os.environ.get("DSAUDIT_DISABLE_PLUGIN_AUTOLOAD"):
+            return
+        from dsaudit.plugins import get_plugin_host
+
+        host = get_plugin_host()
+        host.call_each("dsaudit_register_commands", cli=self)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            self._load_plugin_commands()
+            command = super().get_command(ctx, cmd_name)
+        return command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return super().list_commands(ctx)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from dsaudit.errors import DsauditError
+
+        try:
+            return super().invoke(ctx)
+        except DsauditError as exc:
+            from dsaudit.reporters.masking import mask_text
+
+            click.echo(f"dsaudit: error: {mask_text(str(exc))}", err=True)
+            ctx.exit(ExitCode.INCOMPLETE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("dsaudit: interrupted; no partial report was written", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+        except Exception as exc:
+            from dsaudit.reporters.masking import mask_text
+
+            verbose = (ctx.obj or {}).get("verbose", 0)
+            click.echo(
+                f"dsaudit: internal error: {type(exc).__name__}: {mask_text(str(exc))}\n"
+                "This is a bug in dsaudit; run with -v for the traceback and report it.",
+                err=True,
+            )
+            if verbose:
+                click.echo(mask_text(traceback.format_exc()), err=True)
+            ctx.exit(ExitCode.INTERNAL)
+
+
+@click.group(cls=DsauditGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="dsaudit", message="%(prog)s %(version)s")
+@click.option("-v", "--verbose", count=True, help="More detail (tracebacks with -v).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int) -> None:
+    """Audit an organization's data inventory and configs against China's data-security laws."""
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+
+
+def _register_builtin_commands() -> None:
+    from dsaudit.commands import audit, plugins_cmd, rules_cmd
+
+    cli.add_command(audit.audit)
+    cli.add_command(rules_cmd.rules)
+    cli.add_command(plugins_cmd.plugins)
+    for name in ("report_cmd", "coverage_cmd", "baseline_cmd", "init_cmd", "scaffold_cmd"):
+        module = _optional(f"dsaudit.commands.{name}")
+        if module is not None:
+            for command in getattr(module, "COMMANDS", ()):
+                cli.add_command(command)
+
+
+def _optional(module_name: str) -> Any:
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec(module_name) is None:
+        return None
+    return importlib.import_module(module_name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    if argv is None and sys.argv[1:] in (["--version"], ["-V"]):
+        print(f"dsaudit {__version__}")
+        raise SystemExit(0)
+    try:
+        cli.main(args=argv, prog_name="dsaudit", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        # click uses 2 for usage errors, which matches our "could not be done as asked".
+        raise SystemExit(code) from None
+
+
+_register_builtin_commands()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``dsaudit`` CLI, one module per command group."""

@@ -1,0 +1,195 @@
+"""``dsaudit audit``: run an audit and write one or more reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dsaudit.outcome import ExitCode
+
+FORMAT_BY_SUFFIX = {
+    ".json": "json",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".csv": "csv",
+    ".txt": "console",
+}
+
+
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, Path | None]]:
+    """Pair ``--format`` and ``--output`` in order; ``--format F=PATH`` is also accepted.
+
+    An output without a format takes the format from its suffix. At most one format may go to
+    standard output (no ``--output``).
+    """
+    pairs: list[tuple[str, Path | None]] = []
+    plain: list[str] = []
+    for f in formats:
+        if "=" in f:
+            name, _, path = f.partition("=")
+            pairs.append((name, Path(path)))
+        else:
+            plain.append(f)
+    outs = list(outputs)
+    for i, f in enumerate(plain):
+        pairs.append((f, Path(outs[i]) if i < len(outs) else None))
+    for extra in outs[len(plain) :]:
+        suffix = Path(extra).suffix.lower()
+        if suffix not in FORMAT_BY_SUFFIX:
+            raise click.UsageError(
+                f"cannot tell the format of --output {extra}; add --format (one of "
+                f"{', '.join(sorted(set(FORMAT_BY_SUFFIX.values())))})"
+            )
+        pairs.append((FORMAT_BY_SUFFIX[suffix], Path(extra)))
+    if sum(1 for _, p in pairs if p is None) > 1:
+        raise click.UsageError("only one --format can go to standard output; add --output PATH")
+    return pairs
+
+
+@click.command()
+@click.argument("target", default=".", type=click.Path(path_type=Path))
+@click.option("--config", "config_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Project config (default: dsaudit.yaml in TARGET).")
+@click.option("--pack", "packs", multiple=True, metavar="NAME|PATH",
+              help="Rule pack to run (repeatable; default: every shipped pack).")
+@click.option("--format", "formats", multiple=True, metavar="F",
+              help="Report format: console, json, sarif, junit, html, markdown, csv (repeatable; "
+                   "pairs with --output in order, or F=PATH).")
+@click.option("--output", "-o", "outputs", multiple=True, metavar="PATH",
+              help="Write the report here (repeatable).")
+@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info", "never"]),
+              default=None, help="Exit 1 when a result fails at or above this severity (default: high).")
+@click.option("--fail-on-error/--no-fail-on-error", default=None,
+              help="Whether error results (unparseable files, plugin errors) make the exit code 2 "
+                   "(default: yes).")
+@click.option("--plugin-dir", "plugin_dirs", multiple=True,
+              type=click.Path(path_type=Path, file_okay=False), help="Load local plugins from DIR.")
+@click.option("--as-of", type=str, callback=_parse_date, default=None, metavar="DATE",
+              help="Audit as of this date (YYYY-MM-DD; default today): law in force, ages.")
+@click.option("--inventory", "inventory", multiple=True, metavar="GLOB",
+              help="Inventory files (globs relative to TARGET; default inventory/**).")
+@click.option("--waivers", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Waivers file.")
+@click.option("--baseline", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Baseline file: findings in it do not count toward the exit code.")
+@click.option("--no-inline-suppressions", is_flag=True, help="Ignore '# dsaudit:ignore' comments.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for parsing (default 1).")
+@click.option("-p", "blocked", multiple=True, metavar="no:NAME", help="Block a plugin: -p no:NAME.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option("-v", "--verbose", count=True, help="More detail.")
+@click.pass_context
+def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tuple[str, ...],
+          formats: tuple[str, ...], outputs: tuple[str, ...], fail_on: str | None,
+          fail_on_error: bool | None, plugin_dirs: tuple[Path, ...], as_of: dt.date | None,
+          inventory: tuple[str, ...], waivers: Path | None, baseline: Path | None,
+          no_inline_suppressions: bool, jobs: int | None, blocked: tuple[str, ...], quiet: bool,
+          verbose: int) -> None:  # fmt: skip
+    """Audit TARGET (a folder; default: the current folder) and report the results."""
+    from dsaudit.audit import run_audit
+    from dsaudit.config import build_config
+    from dsaudit.modifiers import default_modifiers
+    from dsaudit.outcome import exit_code
+    from dsaudit.plugins import get_plugin_host
+
+    verbose += (ctx.obj or {}).get("verbose", 0)
+    ctx.obj["verbose"] = verbose
+    if not target.exists():
+        raise click.BadParameter(f"{target} does not exist", param_hint="TARGET")
+    names = []
+    for b in blocked:
+        if not b.startswith("no:"):
+            raise click.BadParameter("use -p no:NAME to block a plugin", param_hint="-p")
+        names.append(b[3:])
+    pairs = pair_outputs(formats, outputs)
+    cfg = build_config(
+        target,
+        config_file,
+        packs=list(packs),
+        plugin_dirs=list(plugin_dirs),
+        fail_on=fail_on,
+        fail_on_error=fail_on_error,
+        as_of=as_of,
+        outputs=pairs,
+        waivers=waivers,
+        baseline=baseline,
+        inline_suppressions=not no_inline_suppressions,
+        inventory=list(inventory),
+        jobs=jobs,
+    )
+    host = get_plugin_host(cfg.plugin_dirs, blocked=names)
+    stderr_tty = sys.stderr.isatty()
+    if stderr_tty and not quiet:
+        from rich.console import Console
+
+        with Console(stderr=True).status("auditing…", spinner="dots"):
+            result = run_audit(cfg, host=host, modifiers=default_modifiers())
+    else:
+        result = run_audit(cfg, host=host, modifiers=default_modifiers())
+    code = exit_code(result, cfg.fail_on, cfg.fail_on_error)
+    result.metadata["exit_code"] = int(code)
+    write_failed = write_reports(result, cfg.outputs or [("console", None)], host, quiet, verbose)
+    if write_failed:
+        code = max(code, ExitCode.INCOMPLETE)
+    ctx.exit(int(code))
+
+
+def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, quiet: bool,
+                  verbose: int) -> bool:  # fmt: skip
+    """Render every requested report; a failing reporter does not stop the others."""
+    from dsaudit.output import write_atomic
+    from dsaudit.plugins import collect_registry
+    from dsaudit.reporters.console import CONSOLE, summary_line
+
+    registry = collect_registry(host)
+    failed = False
+    to_stdout = any(p is None for _, p in pairs)
+    for fmt, path in pairs:
+        reporter = registry.reporters.get(fmt)
+        if reporter is None:
+            known = ", ".join(sorted(registry.reporters))
+            click.echo(f"dsaudit: error: unknown format {fmt!r} (known: {known})", err=True)
+            failed = True
+            continue
+        options = {
+            "color": path is None and sys.stdout.isatty(),
+            "quiet": quiet,
+            "verbose": verbose,
+        }
+        try:
+            text = reporter.render(result, options)
+        except Exception as exc:
+            click.echo(f"dsaudit: error: reporter {fmt} failed: {type(exc).__name__}: {exc}",
+                       err=True)  # fmt: skip
+            failed = True
+            continue
+        if path is None:
+            click.echo(text if isinstance(text, str) else text.decode("utf-8"), nl=False)
+        else:
+            write_atomic(path, text)
+    for warning in result.warnings:
+        click.echo(f"dsaudit: warning: {warning}", err=True)
+    if not to_stdout:
+        if quiet:
+            click.echo(summary_line(result))
+        else:
+            click.echo(CONSOLE.render(result, {"color": sys.stdout.isatty()}), nl=False)
+            for fmt, path in pairs:
+                click.echo(f"wrote {fmt} report to {path}")
+    return failed

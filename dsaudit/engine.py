@@ -1,0 +1,245 @@
+"""The pure core: resources + compiled rules -> results. No I/O, no printing, no hook calls.
+
+Rules are indexed by resource kind, so a resource meets only the rules that can apply to it.
+A passing evaluation costs one closure call; only failures are re-run with tracing on to
+collect evidence and the line of the offending value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import string
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsaudit.models import (
+    EvalContext,
+    Evidence,
+    Location,
+    PathKey,
+    Resource,
+    Result,
+    Rule,
+    Status,
+    tool_error,
+)
+from dsaudit.operators import to_date
+from dsaudit.paths import MISSING, format_path
+from dsaudit.reporters.masking import mask_value
+
+MAX_EVIDENCE = 8
+
+
+@dataclass(slots=True)
+class Facts:
+    """Audit-wide facts a condition may consult."""
+
+    as_of: dt.date
+    taxonomy: Any
+    by_kind: dict[str, list[Resource]]
+    org: Mapping[str, Any]
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """What :func:`evaluate` returns."""
+
+    results: list[Result]
+    not_applicable: dict[str, int]
+    """Per rule: resources of the rule's kind where ``applies_to.when`` was false."""
+
+
+def index_resources(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
+    """Group resources by kind, keeping their order."""
+    by_kind: dict[str, list[Resource]] = defaultdict(list)
+    for res in resources:
+        by_kind[res.kind].append(res)
+    return dict(by_kind)
+
+
+def build_facts(
+    resources: Sequence[Resource], as_of: dt.date, taxonomy: Any
+) -> tuple[Facts, dict[str, list[Resource]]]:
+    """Index ``resources`` and find the organization profile."""
+    by_kind = index_resources(resources)
+    orgs = by_kind.get("organization", [])
+    org = orgs[0].attributes if orgs else {}
+    return Facts(as_of=as_of, taxonomy=taxonomy, by_kind=by_kind, org=org), by_kind
+
+
+class _Template(string.Formatter):
+    def get_value(self, key: Any, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        if isinstance(key, str):
+            return kwargs.get(key, "{" + key + "}")
+        return super().get_value(key, args, kwargs)
+
+
+_FORMATTER = _Template()
+
+
+def render_message(template: str, values: Mapping[str, Any]) -> str:
+    """Fill ``{name}`` placeholders; unknown names stay as written."""
+    try:
+        return _FORMATTER.vformat(template, (), values)
+    except (ValueError, IndexError, AttributeError):
+        return template
+
+
+def _matches_files(rule: Rule, file: str | None) -> bool:
+    if not rule.files:
+        return True
+    if file is None:
+        return False
+    return any(fnmatch.fnmatchcase(file, pattern) for pattern in rule.files)
+
+
+def _evidence(trace: list[tuple[tuple[PathKey, ...], Any]]) -> tuple[Evidence, ...]:
+    out: list[Evidence] = []
+    seen: set[str] = set()
+    for path, value in trace:
+        shown = format_path(path) if path else "(resource)"
+        if shown in seen:
+            continue
+        seen.add(shown)
+        raw = "<missing>" if value is MISSING else value
+        out.append(Evidence(shown, mask_value(shown, raw)))
+        if len(out) >= MAX_EVIDENCE:
+            break
+    return tuple(out)
+
+
+def _offending_path(trace: list[tuple[tuple[PathKey, ...], Any]]) -> tuple[PathKey, ...]:
+    for path, _ in trace:
+        if path and not (isinstance(path[0], str) and path[0].startswith("@")):
+            return path
+    return ()
+
+
+def _location_of(res: Resource, path: tuple[PathKey, ...]) -> Location:
+    return res.location(path)
+
+
+def _manual(rule: Rule, res: Resource, facts: Facts) -> tuple[Status, str, tuple[Evidence, ...]]:
+    """Judge a manual rule by the freshest evidence entry naming its provision."""
+    entries = [
+        e.attributes
+        for e in facts.by_kind.get("evidence", [])
+        if e.attributes.get("provision") in (rule.manual_provision, rule.id)
+    ]
+    dated = [(to_date(e.get("date")), e) for e in entries]
+    dated = [(d, e) for d, e in dated if d is not None]
+    if not dated:
+        return Status.FAIL, f"no evidence recorded for {rule.manual_provision}", ()
+    date, entry = max(dated, key=lambda pair: pair[0])
+    evidence = (
+        Evidence("evidence.id", str(entry.get("id", ""))),
+        Evidence("evidence.document", mask_value("document", entry.get("document", ""))),
+        Evidence("evidence.date", date.isoformat()),
+        Evidence("evidence.attested_by", mask_value("attested_by", entry.get("attested_by", ""))),
+    )
+    age = (facts.as_of - date).days
+    interval = rule.evidence_interval_days or 365
+    if age > interval:
+        return (
+            Status.FAIL,
+            f"evidence {entry.get('id')} is {age} days old; it must be renewed every "
+            f"{interval} days",
+            evidence,
+        )
+    return Status.PASS, f"evidence {entry.get('id')} dated {date.isoformat()}", evidence
+
+
+def evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
+    """Run every rule on every resource of its kind."""
+    by_kind_rules: dict[str, list[Rule]] = defaultdict(list)
+    for rule in rules:
+        by_kind_rules[rule.kind].append(rule)
+    results: list[Result] = []
+    append = results.append
+    not_applicable: dict[str, int] = defaultdict(int)
+    org = facts.org
+    for kind, kind_rules in by_kind_rules.items():
+        for res in facts.by_kind.get(kind, ()):
+            attrs = res.attributes
+            ctx = EvalContext(res, org, {}, facts)
+            for rule in kind_rules:
+                if rule.files and not _matches_files(rule, res.file):
+                    continue
+                ctx.params = rule.params
+                try:
+                    if rule.when is not None and not rule.when(attrs, ctx):
+                        not_applicable[rule.id] += 1
+                        continue
+                    if rule.manual:
+                        status, message, evidence = _manual(rule, res, facts)
+                        append(
+                            Result(rule.id, status, rule.severity, kind, res.id, message,
+                                   Location(res.file, None), evidence, rule.pack)  # fmt: skip
+                        )
+                        continue
+                    ok = rule.condition(attrs, ctx)
+                    if ok:
+                        append(
+                            Result(rule.id, Status.PASS, rule.severity, kind, res.id, "",
+                                   Location(res.file, None), (), rule.pack)  # fmt: skip
+                        )
+                        continue
+                    append(_failure(rule, res, ctx))
+                except Exception as exc:
+                    ctx.trace = None
+                    append(_rule_error(rule, res, exc))
+    return Evaluation(results, dict(not_applicable))
+
+
+def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
+    trace: list[tuple[tuple[PathKey, ...], Any]] = []
+    ctx.trace = trace
+    try:
+        rule.condition(res.attributes, ctx)
+    finally:
+        ctx.trace = None
+    path = _offending_path(trace)
+    evidence = _evidence(trace)
+    first_value = evidence[0].value if evidence else ""
+    values = {
+        **rule.params,
+        "value": first_value,
+        "path": format_path(path) if path else "",
+        "resource": res.id,
+        "kind": res.kind,
+        "file": res.file or "",
+    }
+    message = render_message(rule.message, values)
+    if rule.guardrails:
+        message += " [" + "; ".join(rule.guardrails) + "]"
+    raw_value = next((v for p, v in trace if p == path), None)
+    basis = f"{format_path(path)}={raw_value!r}" if path else ""
+    return Result(
+        rule.id,
+        Status.FAIL,
+        rule.severity,
+        res.kind,
+        res.id,
+        message,
+        _location_of(res, path),
+        evidence,
+        rule.pack,
+        basis,
+    )
+
+
+def _rule_error(rule: Rule, res: Resource, exc: Exception) -> Result:
+    result = tool_error(
+        rule.id,
+        res.kind,
+        res.id,
+        f"rule {rule.id} raised while checking {res.kind} {res.id}: {type(exc).__name__}: {exc}",
+        Location(res.file, None),
+        severity=rule.severity,
+    )
+    result.pack = rule.pack
+    return result
