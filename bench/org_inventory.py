@@ -53,15 +53,7 @@ PURPOSES = (
     "product_improvement",
     "legal_compliance",
 )
-SYSTEM_TYPES = (
-    "web_app",
-    "mobile_app",
-    "mini_program",
-    "database",
-    "data_warehouse",
-    "saas",
-    "crm",
-)
+SYSTEM_TYPES = ("web", "app", "mini_program", "database", "data_warehouse", "crm", "erp", "payment")
 FOREIGN_REGIONS = ("US", "SG", "DE", "JP", "HK")
 RECIPIENTS = ("Acme Analytics Inc.", "Globex Cloud Pte. Ltd.", "Initech GmbH", "Umbrella KK")
 VENDORS = ("CloudCall", "SmsFast", "PayBridge", "LogiTrack", "AdReach", "HRSaaS", "OCRPlus")
@@ -143,7 +135,7 @@ def dataset(seed: int, index: int, systems: int) -> dict[str, Any]:
     classification = rng.choices(["general", "important", "core"], weights=[93, 6, 1])[0]
     region = "CN" if rng.random() < 0.95 else rng.choice(FOREIGN_REGIONS)
     legal_basis = rng.choices(
-        ["consent", "contract", "hr", "legal_obligation", "public_interest"],
+        ["consent", "contract", "hr", "legal_obligation", "public_info"],
         weights=[55, 25, 10, 7, 3],
     )[0]
     if sensitive:  # sensitive PI is handled on consent here (PIPL Art. 29 and 31)
@@ -168,7 +160,7 @@ def dataset(seed: int, index: int, systems: int) -> dict[str, Any]:
         "consent_type": consent,
         "individuals": individuals,
         "sensitive_individuals": individuals if sensitive else 0,
-        "minors_under_14": rng.randint(1, max(1, individuals // 10)) if has_minors else 0,
+        "minors_under_14": has_minors,
         "fields": [_field(rng, c, purposes) for c in categories],
     }
 
@@ -205,7 +197,9 @@ def transfer(seed: int, index: int, datasets: int) -> dict[str, Any]:
         "separate_consent": rng.random() >= 0.03,  # 3 %: no separate consent (PIPL Art. 39)
     }
     if mechanism == "exemption":
-        out["exemption"] = rng.choice(["under_100k_non_sensitive", "contract_necessity", "hr"])
+        out["exemption"] = rng.choice(
+            ["small_volume", "contract_with_individual", "cross_border_hr"]
+        )
     if rng.random() >= 0.03:  # 3 %: no PI impact assessment on file (PIPL Art. 55)
         out["pia_date"] = days_ago(rng, 10, 500)
     return out
@@ -220,23 +214,31 @@ def processor(seed: int, index: int, datasets: int) -> dict[str, Any]:
         "datasets": ids,
     }
     if rng.random() >= 0.03:  # 3 %: entrusted processing without a contract (PIPL Art. 21)
+        years = rng.choice([1, 2, 3])
+        signed = AS_OF - dt.timedelta(days=rng.randint(30, 1000))
         out["contract"] = {
-            "signed_at": days_ago(rng, 30, 1200),
+            "signed_at": signed.isoformat(),
+            "expires_at": (signed + dt.timedelta(days=365 * years)).isoformat(),
             "purpose": rng.choice(PURPOSES),
-            "term": rng.choice(["P1Y", "P2Y", "P3Y"]),
+            "term": f"{years} year{'s' if years > 1 else ''}",
+            "deletion_on_end": rng.random() >= 0.05,
         }
     return out
 
 
 def assessment(seed: int, index: int, datasets: int) -> dict[str, Any]:
     rng = rng_for(seed, "assessment", index)
-    kind = rng.choice(["pia", "pia", "data_security_risk", "mlps_evaluation"])
+    kind = rng.choice(["pia", "pia", "pia", "pi_audit", "important_data_risk", "mlps_eval"])
+    done = AS_OF - dt.timedelta(days=rng.randint(5, 900))
+    covers = sorted({dataset_id(rng.randrange(datasets)) for _ in range(rng.randint(1, 3))})
     return {
         "id": f"asm-{index + 1:05d}",
-        "type": kind,
-        "subject": dataset_id(rng.randrange(datasets)),
-        "completed_at": days_ago(rng, 5, 900),
-        "outcome": rng.choices(["passed", "passed_with_actions", "failed"], weights=[80, 17, 3])[0],
+        "kind": kind,
+        "date": done.isoformat(),
+        "covers": covers,
+        "conducted_by": rng.choice(["internal security team", "external auditor"]),
+        "result": rng.choices(["passed", "passed with actions", "failed"], weights=[80, 17, 3])[0],
+        "retained_until": (done + dt.timedelta(days=365 * 3)).isoformat(),
     }
 
 
