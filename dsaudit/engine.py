@@ -214,6 +214,10 @@ def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
         "file": res.file or "",
     }
     message = render_message(rule.message, values)
+    system = res.meta.get("system") if res.meta else None
+    if system:
+        at_stake = ", ".join(res.meta.get("system_datasets", [])[:5]) or "none recorded"
+        message += f" [system {system}; datasets at stake: {at_stake}]"
     if rule.guardrails:
         message += " [" + "; ".join(rule.guardrails) + "]"
     raw_value = next((v for p, v in trace if p == path), None)

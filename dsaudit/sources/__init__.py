@@ -21,5 +21,8 @@ class SourceContext:
     taxonomy: Any = None
     inventory_files: list[Path] = field(default_factory=list)
     """Absolute paths of inventory files (kept out of config discovery)."""
+    systems: list[dict[str, Any]] = field(default_factory=list)
+    """Inventory systems (filled by the inventory source) for linking config files to systems."""
+    datasets_by_system: dict[str, list[str]] = field(default_factory=dict)
     inputs: list[dict[str, Any]] = field(default_factory=list)
     """Filled by sources: ``{path, sha256, kind}`` for each file read (report metadata)."""

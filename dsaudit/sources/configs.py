@@ -5,6 +5,7 @@ One unreadable or unparseable file becomes an error result; every other file is 
 
 from __future__ import annotations
 
+import fnmatch
 import gc
 import hashlib
 from collections.abc import Iterator
@@ -26,8 +27,32 @@ def pick_parser(parsers: list[Any], rel: str) -> Any | None:
     return None
 
 
+def system_links(ctx: SourceContext) -> list[tuple[str, dict[str, Any]]]:
+    """(glob, metadata) pairs linking config paths to inventory systems."""
+    links = []
+    for system in ctx.systems:
+        meta = {
+            "system": system.get("id"),
+            "system_name": system.get("name"),
+            "system_mlps_level": system.get("mlps_level"),
+            "system_datasets": ctx.datasets_by_system.get(str(system.get("id")), []),
+        }
+        meta = {k: v for k, v in meta.items() if v is not None}
+        for pattern in system.get("configs", []) or []:
+            links.append((str(pattern).rstrip("/"), meta))
+    return links
+
+
+def linked_meta(rel: str, links: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Metadata of the first system whose config glob (or folder) matches ``rel``."""
+    for pattern, meta in links:
+        if fnmatch.fnmatchcase(rel, pattern) or rel.startswith(pattern + "/"):
+            return meta
+    return {}
+
+
 def parse_file(
-    root: Path, rel: str, parser: Any, limits: Any
+    root: Path, rel: str, parser: Any, limits: Any, extra_meta: dict[str, Any] | None = None
 ) -> tuple[list[Resource], list[Result], dict[str, Any] | None]:
     """Read and parse one config file into resources, or an error result."""
     full = root / rel
@@ -67,6 +92,8 @@ def parse_file(
         rid = rel if doc.index == 0 else f"{rel}#{doc.index}"
         base = () if isinstance(data, dict) else ("document",)
         meta = {"format": parser.name, "parser": parser.name, "document": doc.index}
+        if extra_meta:
+            meta.update(extra_meta)
         if doc.comments:
             meta["comments"] = doc.comments
         resources.append(
@@ -143,11 +170,13 @@ class ConfigSource:
             )
         work = [(rel, pick_parser(ctx.parsers, rel)) for rel in found.files]
         work = [(rel, parser) for rel, parser in work if parser is not None]
+        links = system_links(ctx)
         was_enabled = gc.isenabled()
         gc.disable()
         try:
             for rel, parser in work:
-                resources, errors, digest = parse_file(cfg.root, rel, parser, cfg.limits)
+                extra = linked_meta(rel, links) if links else None
+                resources, errors, digest = parse_file(cfg.root, rel, parser, cfg.limits, extra)
                 if digest:
                     ctx.inputs.append(digest)
                 yield from errors

@@ -52,6 +52,11 @@ class InventorySource:
         except DsauditError as exc:
             yield _error(exc)
             return
+        for res in inventory.resources:
+            if res.kind == "system":
+                ctx.systems.append(dict(res.attributes))
+            elif res.kind == "dataset" and res.attributes.get("system"):
+                ctx.datasets_by_system.setdefault(str(res.attributes["system"]), []).append(res.id)
         yield from inventory.resources
 
 
