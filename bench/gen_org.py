@@ -83,10 +83,13 @@ class OrgWriter:
         self.formats: Counter[str] = Counter()
         self.bytes = 0
         self.files = 0
+        self.folders: set[Path] = set()
 
     def write(self, relpath: str, text: str) -> None:
         path = self.root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
         data = text.encode("utf-8")
         path.write_bytes(data)
         self.bytes += len(data)

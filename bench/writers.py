@@ -9,6 +9,7 @@ reads back with ``yaml.safe_load`` to exactly the value that was written (the te
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -28,14 +29,20 @@ def _is_scalar(value: Any) -> bool:
 
 def yaml_scalar(value: Scalar) -> str:
     """One YAML scalar: plain when that reads back unchanged, else JSON-style double-quoted."""
+    if isinstance(value, str):
+        return _yaml_string(value)
     if value is None:
         return "null"
     if value is True:
         return "true"
     if value is False:
         return "false"
-    if isinstance(value, int | float):
-        return repr(value)
+    return repr(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _yaml_string(value: str) -> str:
+    # cached: inventories repeat the same keys and category names hundreds of thousands of times
     if _PLAIN.match(value) and value.lower() not in _YAML_WORDS:
         return value
     return json.dumps(value, ensure_ascii=False)
