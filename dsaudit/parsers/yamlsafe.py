@@ -1,0 +1,393 @@
+"""Load YAML safely and fast: libyaml, no arbitrary tags, bounded depth, aliases and keys.
+
+The order of work for one file (all of it on UTF-8 bytes, see :mod:`textguard`):
+
+1. an upper bound of the nesting depth from the text; only if the bound is over
+   ``limits.max_depth`` the exact depth is measured by streaming libyaml events (its parser
+   is a state machine and safe at any depth, unlike the recursive composer);
+2. compose each document with the C loader, with the garbage collector held off;
+3. if the text may contain an alias (``*name``), count alias references and the node count
+   after alias expansion on the composed graph (memoised per node, so a billion-laughs file
+   is measured in microseconds, not expanded);
+4. construct the Python data with the safe constructor, refusing duplicate mapping keys.
+
+Line numbers are not kept: :class:`YamlLocator` composes the text again the first time a
+line is asked for.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import warnings
+from collections.abc import Hashable, Iterator, Sequence
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from dsaudit.errors import LimitError, ParseError
+from dsaudit.limits import Limits
+from dsaudit.models import PathKey
+from dsaudit.parsers.textguard import yaml_depth_bound
+
+_ALIAS_CANDIDATE = re.compile(rb"\*[0-9A-Za-z_\-]")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+_warned_no_libyaml = False
+
+
+def _base_loader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
+    global _warned_no_libyaml
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is not None:
+        return c_loader  # type: ignore[no-any-return]
+    if not _warned_no_libyaml:
+        _warned_no_libyaml = True
+        warnings.warn(
+            "PyYAML was built without libyaml; YAML parsing falls back to the pure-Python "
+            "SafeLoader and is 7-8x slower (install PyYAML wheels or libyaml-dev)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return yaml.SafeLoader
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, first_line: int, line: int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.first_line = first_line
+        self.line = line
+
+
+def _make_loader() -> type:
+    base = _base_loader()
+
+    class StrictLoader(base):  # type: ignore[valid-type, misc]
+        """Safe loader that refuses duplicate keys (PyYAML keeps the last one silently)."""
+
+        def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+            if not isinstance(node, MappingNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+                )
+            own = node.value
+            self.flatten_mapping(node)
+            pairs = node.value
+            first_own = len(pairs) - len(own)  # merged pairs come first
+            mapping: dict[Any, Any] = {}
+            own_keys: dict[Any, Node] | None = {} if first_own else None
+            for index, (key_node, value_node) in enumerate(pairs):
+                key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, Hashable):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        "found unhashable key",
+                        key_node.start_mark,
+                    )
+                try:
+                    seen = key in mapping
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        "found unhashable key",
+                        key_node.start_mark,
+                    ) from None
+                if index >= first_own:
+                    if own_keys is None:
+                        if seen:
+                            first = _first_key_node(self, pairs, key)
+                            raise _DuplicateKey(key, _line(first), _line(key_node))
+                    else:
+                        if key in own_keys:
+                            raise _DuplicateKey(key, _line(own_keys[key]), _line(key_node))
+                        own_keys[key] = key_node
+                mapping[key] = self.construct_object(value_node, deep=deep)
+            return mapping
+
+    return StrictLoader
+
+
+def _first_key_node(loader: Any, pairs: list[tuple[Node, Node]], key: Any) -> Node:
+    for key_node, _ in pairs:
+        if loader.construct_object(key_node) == key:
+            return key_node
+    raise AssertionError("duplicate key without a first occurrence")  # pragma: no cover
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+StrictLoader = _make_loader()
+
+
+def load_yaml(display_path: str, content: bytes, limits: Limits) -> list[tuple[int, Any]]:
+    """Return ``(index, data)`` for each non-empty document of UTF-8 ``content``.
+
+    Raises ParseError (syntax, unsafe tag, duplicate key) or LimitError (``max_depth``,
+    ``max_aliases``, ``max_yaml_nodes``), each with file and line.
+    """
+    if yaml_depth_bound(content, limits.max_depth) > limits.max_depth:
+        check_depth_exactly(display_path, content, limits.max_depth)
+    may_alias = _ALIAS_CANDIDATE.search(content) is not None
+    documents: list[tuple[int, Any]] = []
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    loader = StrictLoader(content)
+    try:
+        index = 0
+        while loader.check_node():
+            node = loader.get_node()
+            if may_alias:
+                check_alias_budget(display_path, node, limits)
+            data = loader.construct_document(node)
+            if data is not None:
+                documents.append((index, data))
+            index += 1
+    except _DuplicateKey as exc:
+        raise ParseError(
+            f"duplicate key {exc.key!r} (first at line {exc.first_line})",
+            file=display_path,
+            line=exc.line,
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        raise yaml_error(display_path, exc) from None
+    except yaml.YAMLError as exc:
+        raise ParseError(f"invalid YAML: {exc}", file=display_path) from None
+    except RecursionError:
+        raise LimitError(
+            "nesting too deep for the YAML loader (limits.max_depth)",
+            limit="max_depth",
+            file=display_path,
+        ) from None
+    finally:
+        loader.dispose()
+        if gc_was_enabled:
+            gc.enable()
+    return documents
+
+
+def yaml_error(display_path: str, exc: yaml.MarkedYAMLError) -> ParseError:
+    """A ParseError with file, line and column from a PyYAML error."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    if problem.startswith("could not determine a constructor for the tag"):
+        problem = f"{problem} (only the safe YAML tags are allowed)"
+    message = f"invalid YAML: {problem}"
+    if exc.context and exc.context_mark is not None:
+        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+    elif exc.context:
+        message += f" ({exc.context})"
+    if mark is None:
+        return ParseError(message, file=display_path)
+    return ParseError(f"{message}, column {mark.column + 1}", file=display_path, line=mark.line + 1)
+
+
+def check_depth_exactly(display_path: str, content: bytes, max_depth: int) -> None:
+    """Stream libyaml events (non-recursive) and refuse nesting over ``max_depth``."""
+    loader = _base_loader()(content)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > max_depth:
+                    raise LimitError(
+                        f"nesting deeper than {max_depth} levels (limits.max_depth); "
+                        "refused before parsing",
+                        limit="max_depth",
+                        file=display_path,
+                        line=event.start_mark.line + 1,
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        raise yaml_error(display_path, exc) from None
+    finally:
+        loader.dispose()
+
+
+def _children(node: Node) -> Iterator[Node]:
+    if isinstance(node, SequenceNode):
+        yield from node.value
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            yield key_node
+            yield value_node
+
+
+def check_alias_budget(display_path: str, root: Node, limits: Limits) -> int:
+    """Count alias references and nodes after expansion; return the expanded node count.
+
+    Walks the composed graph once (iteratively), memoising the expanded size of every node,
+    so the cost is linear in the size of the text whatever the expansion.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    seen: set[int] = set()
+    aliases = 0
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    seen.add(id(root))
+    while stack:
+        node, finished = stack.pop()
+        node_id = id(node)
+        if finished:
+            on_path.discard(node_id)
+            total = 1
+            for child in _children(node):
+                total += sizes[id(child)]
+            if total > limits.max_yaml_nodes:
+                raise LimitError(
+                    f"aliases expand the document to more than {limits.max_yaml_nodes:,} "
+                    "nodes (limits.max_yaml_nodes); is it a 'billion laughs' file?",
+                    limit="max_yaml_nodes",
+                    file=display_path,
+                    line=_line(node),
+                )
+            sizes[node_id] = total
+            continue
+        if node_id in sizes:
+            continue
+        if isinstance(node, ScalarNode):
+            sizes[node_id] = 1
+            continue
+        on_path.add(node_id)
+        stack.append((node, True))
+        for child in _children(node):
+            child_id = id(child)
+            if child_id in on_path:
+                raise LimitError(
+                    "an alias refers to a collection that contains it, so the document "
+                    "expands without end (limits.max_yaml_nodes)",
+                    limit="max_yaml_nodes",
+                    file=display_path,
+                    line=_line(child),
+                )
+            if child_id in seen:
+                aliases += 1
+                if aliases > limits.max_aliases:
+                    raise LimitError(
+                        f"more than {limits.max_aliases:,} alias references (limits.max_aliases)",
+                        limit="max_aliases",
+                        file=display_path,
+                        line=_line(child),
+                    )
+            else:
+                seen.add(child_id)
+            if child_id not in sizes:
+                stack.append((child, False))
+    return sizes[id(root)]
+
+
+class YamlSource:
+    """The text of one YAML file, composed into nodes the first time a line is asked for."""
+
+    __slots__ = ("_content", "_roots")
+
+    def __init__(self, content: bytes) -> None:
+        self._content: bytes | None = content
+        self._roots: list[Node] | None = None
+
+    def root(self, index: int) -> Node | None:
+        if self._roots is None:
+            assert self._content is not None
+            loader = _base_loader()(self._content)
+            roots: list[Node] = []
+            try:
+                while loader.check_node():
+                    roots.append(loader.get_node())
+            except yaml.YAMLError:
+                pass  # the file loaded once; keep what composes
+            finally:
+                loader.dispose()
+            self._roots = roots
+            self._content = None
+        return self._roots[index] if index < len(self._roots) else None
+
+
+class YamlLocator:
+    """Resolve a path in document ``index`` of a YAML file to a 1-based line.
+
+    Mapping entries resolve to the line of their key (the same line as a scalar value, and
+    the line a reader looks for when the value is a block collection); list items to the
+    line where the item starts. Keys inherited through ``<<`` merges resolve to the merged
+    mapping. An unresolvable path gives the line of its deepest resolvable ancestor.
+    """
+
+    __slots__ = ("_cache", "_index", "_source")
+
+    def __init__(self, source: YamlSource, index: int) -> None:
+        self._source = source
+        self._index = index
+        self._cache: dict[tuple[PathKey, ...], int | None] = {}
+
+    def line_of(self, path: Sequence[PathKey]) -> int | None:
+        key = tuple(path)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(key)
+        return self._cache[key]
+
+    def _resolve(self, path: tuple[PathKey, ...]) -> int | None:
+        node = self._source.root(self._index)
+        if node is None:
+            return None
+        line = _line(node)
+        for step in path:
+            found = _step(node, step)
+            if found is None:
+                break
+            line, node = found
+        return line
+
+
+def _step(node: Node, step: PathKey) -> tuple[int, Node] | None:
+    if isinstance(node, SequenceNode):
+        if isinstance(step, int) and not isinstance(step, bool) and 0 <= step < len(node.value):
+            item = node.value[step]
+            return _line(item), item
+        return None
+    if isinstance(node, MappingNode):
+        return _mapping_step(node, step, depth=0)
+    return None
+
+
+def _mapping_step(node: MappingNode, step: PathKey, depth: int) -> tuple[int, Node] | None:
+    if depth > 50:
+        return None
+    found: tuple[int, Node] | None = None
+    merges: list[Node] = []
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE_TAG:
+            merges.append(value_node)
+        elif _key_matches(key_node, step):
+            found = _line(key_node), value_node  # the last one wins, as in the data
+    if found is not None:
+        return found
+    for merged in merges:
+        targets = merged.value if isinstance(merged, SequenceNode) else [merged]
+        for target in targets:
+            if isinstance(target, MappingNode):
+                hit = _mapping_step(target, step, depth + 1)
+                if hit is not None:
+                    return hit
+    return None
+
+
+def _key_matches(key_node: Node, step: PathKey) -> bool:
+    if not isinstance(key_node, ScalarNode):
+        return False
+    if key_node.value == str(step) and (
+        isinstance(step, str) or key_node.tag != "tag:yaml.org,2002:str"
+    ):
+        return True
+    if key_node.tag == "tag:yaml.org,2002:str":
+        return False
+    try:
+        return bool(yaml.constructor.SafeConstructor().construct_object(key_node) == step)
+    except yaml.YAMLError:
+        return False
