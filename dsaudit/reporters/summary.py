@@ -140,11 +140,11 @@ def _articles(audit: AuditResult) -> list[ArticleRow]:
             titles[key] = (old[0] or ref.title, old[1] or ref.former_article)
             counts.setdefault(key, Counter())  # rules but no results: "untested"
     for result in audit.results:
-        rule = audit.rules.get(result.rule_id)
-        if rule is None:
+        cited = audit.rules.get(result.rule_id)
+        if cited is None:
             continue
-        for ref in {(ref.law, ref.article) for ref in rule.refs}:
-            counts[ref][str(result.status)] += 1
+        for article in {(ref.law, ref.article) for ref in cited.refs}:
+            counts[article][str(result.status)] += 1
     rows = []
     for key in sorted(counts, key=_article_sort_key):
         title, former = titles.get(key, (None, None))
