@@ -10,7 +10,6 @@ import os
 import platform
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from dsaudit.__about__ import __version__

@@ -29,7 +29,9 @@ _REFERENCE = re.compile(
 )
 
 
-def walk_strings(value: Any, path: tuple[PathKey, ...] = ()) -> Iterator[tuple[tuple[PathKey, ...], Any]]:
+def walk_strings(
+    value: Any, path: tuple[PathKey, ...] = ()
+) -> Iterator[tuple[tuple[PathKey, ...], Any]]:
     """Every scalar under ``value`` with its path (iterative; no recursion limit)."""
     stack: list[tuple[tuple[PathKey, ...], Any]] = [(path, value)]
     while stack:
@@ -43,7 +45,10 @@ def walk_strings(value: Any, path: tuple[PathKey, ...] = ()) -> Iterator[tuple[t
 
 
 def no_personal_information(
-    item: Any, ctx: EvalContext, kinds: list[str] | None = None, ignore_keys: list[str] | None = None
+    item: Any,
+    ctx: EvalContext,
+    kinds: list[str] | None = None,
+    ignore_keys: list[str] | None = None,
 ) -> list[tuple[tuple[PathKey, ...], Any]]:
     """Offending ``(path, value)`` pairs: string values holding validated PI."""
     wanted = set(kinds or ())

@@ -136,9 +136,7 @@ def _operand(value: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Any:
     if isinstance(value, dict) and set(value) == {"param"}:
         name = value["param"]
         if name not in env.params:
-            raise _fail(
-                f'unknown parameter "{name}"{_suggest(str(name), list(env.params))}', where
-            )
+            raise _fail(f'unknown parameter "{name}"{_suggest(str(name), list(env.params))}', where)
         return env.params[name]
     return value
 
@@ -239,7 +237,9 @@ def _quantifier(
     return holds
 
 
-def _element_holds(inner: Condition, prefix: tuple[PathKey, ...], value: Any, ctx: EvalContext) -> bool:
+def _element_holds(
+    inner: Condition, prefix: tuple[PathKey, ...], value: Any, ctx: EvalContext
+) -> bool:
     if ctx.trace is None:
         return inner(value, ctx)
     mark = len(ctx.trace)
@@ -334,7 +334,9 @@ def _check(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) ->
     name = tree["check"]
     if name not in env.checks:
         hint = _suggest(str(name), list(env.checks))
-        raise _fail(f'unknown check "{name}"{hint}; is the plugin that provides it installed?', where)
+        raise _fail(
+            f'unknown check "{name}"{hint}; is the plugin that provides it installed?', where
+        )
     func = env.checks[name]
     raw_args = tree.get("with", {}) or {}
     if not isinstance(raw_args, dict):

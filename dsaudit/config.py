@@ -111,7 +111,7 @@ def build_config(target: Path, config_file: Path | None = None, **flags: Any) ->
     base = path.parent if path else (root if root.is_dir() else root.parent)
     cfg = ProjectConfig(root=root if root.is_dir() else root.parent, config_file=path, raw=data)
     cfg.packs = list(data.get("packs", []))
-    cfg.packs = [str((base / p)) if _looks_like_path(p) else p for p in cfg.packs]
+    cfg.packs = [str(base / p) if _looks_like_path(p) else p for p in cfg.packs]
     for rid, settings in data.get("rules", {}).items():
         if settings.get("enabled") is False:
             cfg.disabled_rules.append(rid)

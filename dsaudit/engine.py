@@ -166,6 +166,7 @@ def evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
         for res in facts.by_kind.get(kind, ()):
             attrs = res.attributes
             ctx = EvalContext(res, org, {}, facts)
+            here = Location(res.file, None)
             for rule in kind_rules:
                 if rule.files and not _matches_files(rule, res.file):
                     continue
@@ -177,15 +178,33 @@ def evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
                     if rule.manual:
                         status, message, evidence = _manual(rule, res, facts)
                         append(
-                            Result(rule.id, status, rule.severity, kind, res.id, message,
-                                   Location(res.file, None), evidence, rule.pack)  # fmt: skip
+                            Result(
+                                rule.id,
+                                status,
+                                rule.severity,
+                                kind,
+                                res.id,
+                                message,
+                                here,
+                                evidence,
+                                rule.pack,
+                            )
                         )
                         continue
                     ok = rule.condition(attrs, ctx)
                     if ok:
                         append(
-                            Result(rule.id, Status.PASS, rule.severity, kind, res.id, "",
-                                   Location(res.file, None), (), rule.pack)  # fmt: skip
+                            Result(
+                                rule.id,
+                                Status.PASS,
+                                rule.severity,
+                                kind,
+                                res.id,
+                                "",
+                                here,
+                                (),
+                                rule.pack,
+                            )
                         )
                         continue
                     append(_failure(rule, res, ctx))

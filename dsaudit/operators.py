@@ -250,13 +250,15 @@ def _taxonomy_op(kind: str) -> Callable[[Any], Predicate]:
     def make(operand: Any) -> Predicate:
         if kind == "category_in":
             names = _as_list(operand, "category_in")
-            return lambda v, ctx: isinstance(v, str) and any(
-                ctx.facts.taxonomy.is_a(v, n) for n in names
+            return lambda v, ctx: (
+                isinstance(v, str) and any(ctx.facts.taxonomy.is_a(v, n) for n in names)
             )
         if not isinstance(operand, bool):
             raise OperandError(f"'{kind}' needs true or false")
         if kind == "sensitive":
-            return lambda v, ctx: isinstance(v, str) and ctx.facts.taxonomy.is_sensitive(v) is operand
+            return lambda v, ctx: (
+                isinstance(v, str) and ctx.facts.taxonomy.is_sensitive(v) is operand
+            )
         return lambda v, ctx: isinstance(v, str) and ctx.facts.taxonomy.is_personal(v) is operand
 
     return make

@@ -270,7 +270,9 @@ def compile_rule(
     applies = data["applies_to"]
     when = build("when", applies["when"], ("applies_to", "when")) if "when" in applies else None
     manual = data.get("manual")
-    condition = build("condition", data["condition"], ("condition",)) if "condition" in data else None
+    condition = (
+        build("condition", data["condition"], ("condition",)) if "condition" in data else None
+    )
     refs = tuple(
         LawRef(
             law=str(r["law"]),
@@ -282,9 +284,7 @@ def compile_rule(
         )
         for r in data["refs"]
         if _ref_in_force(r, env.as_of)
-    ) or tuple(
-        LawRef(law=str(r["law"]), article=str(r["article"])) for r in data["refs"][:1]
-    )
+    ) or tuple(LawRef(law=str(r["law"]), article=str(r["article"])) for r in data["refs"][:1])
     description = data.get("description", "")
     if data.get("unverified"):
         description = f"{description}\n\nUnverified: {data['unverified']}".strip()

@@ -18,7 +18,9 @@ from typing import Any
 
 from dsaudit.models import EvalContext, PathKey
 
-MISSING: Any = type("Missing", (), {"__repr__": lambda self: "<missing>", "__bool__": lambda s: False})()
+MISSING: Any = type(
+    "Missing", (), {"__repr__": lambda self: "<missing>", "__bool__": lambda s: False}
+)()
 """Sentinel for a path that does not exist."""
 
 ROOTS = ("item", "org", "resource", "meta")

@@ -77,10 +77,10 @@ def find_pi(text: str, *, key: str = "") -> Iterator[Match]:
             yield Match("resident_id", *m.span(1))
     for m in _CARD.finditer(text):
         digits = re.sub(r"[ -]", "", m.group(1))
-        if 13 <= len(digits) <= 19 and digits[0] in "2345689" and luhn_valid(digits):
-            if free(*m.span(1)):
-                taken.append(m.span(1))
-                yield Match("bank_card", *m.span(1))
+        plausible = 13 <= len(digits) <= 19 and digits[0] in "2345689"
+        if plausible and luhn_valid(digits) and free(*m.span(1)):
+            taken.append(m.span(1))
+            yield Match("bank_card", *m.span(1))
     for m in _MOBILE.finditer(text):
         if free(*m.span(1)):
             taken.append(m.span(1))

@@ -119,7 +119,9 @@ class PluginHost:
             if plugin is None:
                 continue
             hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
-            out.append(PluginInfo(name, self.origins.get(name, "?"), self.versions.get(name), hooks))
+            out.append(
+                PluginInfo(name, self.origins.get(name, "?"), self.versions.get(name), hooks)
+            )
         return out
 
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:

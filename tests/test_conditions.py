@@ -14,9 +14,16 @@ from dsaudit.paths import compile_path, format_path
 from dsaudit.taxonomy import load_taxonomy
 
 
-def run(tree: dict[str, Any], attrs: dict[str, Any], *, org: dict[str, Any] | None = None,
-        others: list[Resource] | None = None, params: dict[str, Any] | None = None,
-        checks: dict[str, Any] | None = None, as_of: dt.date = dt.date(2026, 6, 1)) -> bool:  # fmt: skip
+def run(
+    tree: dict[str, Any],
+    attrs: dict[str, Any],
+    *,
+    org: dict[str, Any] | None = None,
+    others: list[Resource] | None = None,
+    params: dict[str, Any] | None = None,
+    checks: dict[str, Any] | None = None,
+    as_of: dt.date = dt.date(2026, 6, 1),
+) -> bool:
     env = CompileEnv(params=params or {}, checks=checks or {}, taxonomy=load_taxonomy())
     cond = compile_condition(tree, env)
     res = Resource("dataset", "d1", attrs)
@@ -128,7 +135,10 @@ def test_named_checks_return_offending_values() -> None:
     [
         ({"path": "a", "equal": 1}, 'unknown operator "equal" (did you mean "equals"?)'),
         ({"pth": "a"}, 'unknown condition "pth"'),
-        ({"path": "c", "category_in": ["biometrc"]}, 'unknown data category "biometrc" (did you mean "biometric"?)'),
+        (
+            {"path": "c", "category_in": ["biometrc"]},
+            'unknown data category "biometrc" (did you mean "biometric"?)',
+        ),
         ({"check": "no_such"}, 'unknown check "no_such"'),
         ({"path": "a", "gte": {"param": "mn"}}, 'unknown parameter "mn"'),
         ({"path": "a", "in": "x"}, "'in' needs a list"),
@@ -149,7 +159,9 @@ def test_compile_errors_are_clear(tree: dict[str, Any], message: str) -> None:
 
 def test_trace_records_the_offending_value() -> None:
     env = CompileEnv(taxonomy=load_taxonomy())
-    cond = compile_condition({"for_all": "fields", "where": {"path": "purpose", "exists": True}}, env)
+    cond = compile_condition(
+        {"for_all": "fields", "where": {"path": "purpose", "exists": True}}, env
+    )
     attrs = {"fields": [{"purpose": "x"}, {"name": "n"}]}
     res = Resource("dataset", "d", attrs)
     ctx = EvalContext(res, {}, {}, Facts(dt.date(2026, 1, 1), None, {}, {}), trace=[])

@@ -39,10 +39,14 @@ class _FakeEntryPoint:
 class ExtraReporter:
     @dsaudit.hookimpl
     def dsaudit_register_reporters(self, register: Any) -> None:
-        register(type("R", (), {"name": "extra", "extension": ".x", "render": lambda s, a, o: "x"})())
+        register(
+            type("R", (), {"name": "extra", "extension": ".x", "render": lambda s, a, o: "x"})()
+        )
 
 
-def test_entry_points_are_loaded_and_import_failures_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_entry_points_are_loaded_and_import_failures_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     eps = [_FakeEntryPoint("extra", ExtraReporter()), _FakeEntryPoint("broken", None, fail=True)]
     monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: eps)
     host = get_plugin_host()
@@ -57,7 +61,9 @@ def test_entry_points_are_loaded_and_import_failures_reported(monkeypatch: pytes
 
 def test_autoload_can_be_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        importlib.metadata, "entry_points", lambda group: [_FakeEntryPoint("extra", ExtraReporter())]
+        importlib.metadata,
+        "entry_points",
+        lambda group: [_FakeEntryPoint("extra", ExtraReporter())],
     )
     monkeypatch.setenv("DSAUDIT_DISABLE_PLUGIN_AUTOLOAD", "1")
     assert "extra" not in collect_registry(get_plugin_host()).reporters
@@ -65,7 +71,9 @@ def test_autoload_can_be_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_plugins_can_be_blocked_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        importlib.metadata, "entry_points", lambda group: [_FakeEntryPoint("extra", ExtraReporter())]
+        importlib.metadata,
+        "entry_points",
+        lambda group: [_FakeEntryPoint("extra", ExtraReporter())],
     )
     assert "extra" not in collect_registry(get_plugin_host(blocked=["extra"])).reporters
     monkeypatch.setenv("DSAUDIT_DISABLED_PLUGINS", "extra")

@@ -32,7 +32,9 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
-def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, Path | None]]:
+def pair_outputs(
+    formats: tuple[str, ...], outputs: tuple[str, ...]
+) -> list[tuple[str, Path | None]]:
     """Pair ``--format`` and ``--output`` in order; ``--format F=PATH`` is also accepted.
 
     An output without a format takes the format from its suffix. At most one format may go to
@@ -64,33 +66,85 @@ def pair_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tup
 
 @click.command()
 @click.argument("target", default=".", type=click.Path(path_type=Path))
-@click.option("--config", "config_file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Project config (default: dsaudit.yaml in TARGET).")
-@click.option("--pack", "packs", multiple=True, metavar="NAME|PATH",
-              help="Rule pack to run (repeatable; default: every shipped pack).")
-@click.option("--format", "formats", multiple=True, metavar="F",
-              help="Report format: console, json, sarif, junit, html, markdown, csv (repeatable; "
-                   "pairs with --output in order, or F=PATH).")
-@click.option("--output", "-o", "outputs", multiple=True, metavar="PATH",
-              help="Write the report here (repeatable).")
-@click.option("--fail-on", type=click.Choice(["critical", "high", "medium", "low", "info", "never"]),
-              default=None, help="Exit 1 when a result fails at or above this severity (default: high).")
-@click.option("--fail-on-error/--no-fail-on-error", default=None,
-              help="Whether error results (unparseable files, plugin errors) make the exit code 2 "
-                   "(default: yes).")
-@click.option("--plugin-dir", "plugin_dirs", multiple=True,
-              type=click.Path(path_type=Path, file_okay=False), help="Load local plugins from DIR.")
-@click.option("--as-of", type=str, callback=_parse_date, default=None, metavar="DATE",
-              help="Audit as of this date (YYYY-MM-DD; default today): law in force, ages.")
-@click.option("--inventory", "inventory", multiple=True, metavar="GLOB",
-              help="Inventory files (globs relative to TARGET; default inventory/**).")
-@click.option("--waivers", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Waivers file.")
-@click.option("--baseline", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Baseline file: findings in it do not count toward the exit code.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Project config (default: dsaudit.yaml in TARGET).",
+)
+@click.option(
+    "--pack",
+    "packs",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="Rule pack to run (repeatable; default: every shipped pack).",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="F",
+    help="Report format: console, json, sarif, junit, html, markdown, csv (repeatable; "
+    "pairs with --output in order, or F=PATH).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "outputs",
+    multiple=True,
+    metavar="PATH",
+    help="Write the report here (repeatable).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["critical", "high", "medium", "low", "info", "never"]),
+    default=None,
+    help="Exit 1 when a result fails at or above this severity (default: high).",
+)
+@click.option(
+    "--fail-on-error/--no-fail-on-error",
+    default=None,
+    help="Whether error results (unparseable files, plugin errors) make the exit code 2 "
+    "(default: yes).",
+)
+@click.option(
+    "--plugin-dir",
+    "plugin_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Load local plugins from DIR.",
+)
+@click.option(
+    "--as-of",
+    type=str,
+    callback=_parse_date,
+    default=None,
+    metavar="DATE",
+    help="Audit as of this date (YYYY-MM-DD; default today): law in force, ages.",
+)
+@click.option(
+    "--inventory",
+    "inventory",
+    multiple=True,
+    metavar="GLOB",
+    help="Inventory files (globs relative to TARGET; default inventory/**).",
+)
+@click.option(
+    "--waivers", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Waivers file."
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Baseline file: findings in it do not count toward the exit code.",
+)
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore '# dsaudit:ignore' comments.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for parsing (default 1).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for parsing (default 1).",
+)
 @click.option("-p", "blocked", multiple=True, metavar="no:NAME", help="Block a plugin: -p no:NAME.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", count=True, help="More detail.")

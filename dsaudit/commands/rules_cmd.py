@@ -12,7 +12,7 @@ import click
 def _compiled(packs: tuple[str, ...], plugin_dirs: tuple[Path, ...] = ()) -> tuple[Any, Any]:
     import datetime as dt
 
-    from dsaudit.audit import compile_rules, load_packs
+    from dsaudit.audit import load_packs
     from dsaudit.config import ProjectConfig
     from dsaudit.plugins import collect_registry, get_plugin_host
     from dsaudit.taxonomy import load_taxonomy
@@ -85,7 +85,9 @@ def show_rule(rule_id: str, packs: tuple[str, ...]) -> None:
             click.echo(f"applies to:  {rule.kind}")
             click.echo(f"law:         {'; '.join(str(r) for r in rule.refs)}")
             if rule.effective_from or rule.effective_until:
-                click.echo(f"in force:    {rule.effective_from or '-'} .. {rule.effective_until or '-'}")
+                click.echo(
+                    f"in force:    {rule.effective_from or '-'} .. {rule.effective_until or '-'}"
+                )
             click.echo(f"defined at:  {rule.source}")
             if rule.params:
                 click.echo("parameters:")

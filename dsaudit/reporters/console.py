@@ -81,14 +81,15 @@ class ConsoleReporter:
         for warning in audit.warnings:
             console.print(Text(f"warning: {warning}", style="yellow"))
         console.print(summary_line(audit))
-        return buffer.getvalue()
+        return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
     def _header(self, console: Console, audit: AuditResult) -> None:
         meta = audit.metadata
         packs = ", ".join(f"{p['name']} {p['version']}" for p in meta.get("packs", []))
         console.print(Text("dsaudit report", style="bold"))
-        console.print(f"organization: {meta.get('organization') or '-'}  as of: {meta.get('as_of')}")
-        console.print(f"packs: {packs or '-'}")
+        org = meta.get("organization") or "-"
+        console.print(Text(f"organization: {org}  as of: {meta.get('as_of')}"))
+        console.print(Text(f"packs: {packs or '-'}"))
         console.print()
 
     def _laws(self, console: Console, audit: AuditResult) -> None:
@@ -136,30 +137,42 @@ class ConsoleReporter:
         if rule:
             head.append(f" {rule.title}")
         console.print(head)
-        console.print(f"    where:    {r.resource_kind} {r.resource_id}  ({r.location})")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=3)
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        rows: list[tuple[str, str]] = [
+            ("where", f"{r.resource_kind} {r.resource_id} ({r.location})"),
+        ]
         refs = articles_text(refs_of(r, audit.rules))
         if refs:
-            console.print(f"    law:      {refs}")
-        console.print(f"    finding:  {mask_text(r.message)}", markup=False)
-        for ev in r.evidence[:4]:
-            console.print(f"    evidence: {ev.path} = {mask_text(ev.value)}", markup=False)
+            rows.append(("law", refs))
+        rows.append(("finding", mask_text(r.message)))
+        rows.extend(("evidence", f"{ev.path} = {mask_text(ev.value)}") for ev in r.evidence[:4])
         if r.waiver:
             w = r.waiver
-            console.print(
-                f"    waived:   by {w.get('approved_by')} until {w.get('expires_on')}: "
-                f"{w.get('justification')}",
-                markup=False,
+            rows.append(
+                (
+                    "waived",
+                    f"by {w.get('approved_by')} until {w.get('expires_on')}: "
+                    f"{w.get('justification')}",
+                )
             )
         if r.suppression:
-            console.print(f"    suppressed: {r.suppression}", markup=False)
+            rows.append(("suppressed", r.suppression))
         if rule and r.status is Status.FAIL:
-            console.print(f"    fix:      {rule.remediation.strip()}", markup=False)
+            rows.append(("fix", " ".join(rule.remediation.split())))
+        for label, value in rows:
+            grid.add_row("", label, Text(value))
+        console.print(grid)
         console.print()
 
     def _errors(self, console: Console, audit: AuditResult, verbose: bool) -> None:
         if not audit.errors:
             return
-        console.print(Text(f"Errors ({len(audit.errors)}): the audit is incomplete", style="bold magenta"))
+        console.print(
+            Text(f"Errors ({len(audit.errors)}): the audit is incomplete", style="bold magenta")
+        )
         for r in sort_results(audit.errors):
             console.print(f"  {r.rule_id} {r.location}: {mask_text(r.message)}", markup=False)
             if verbose and r.detail:
