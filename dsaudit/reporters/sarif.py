@@ -117,7 +117,9 @@ def _log(
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "invocations": [_invocation(audit, metadata, index, warnings)],
-        "results": [_result(r, audit.rules, index) for r in results],
+        "results": [
+            _result(r, audit.rules, index, _anchor(r, audit.rules, metadata)) for r in results
+        ],
         "columnKind": "unicodeCodePoints",
         "properties": {"dsaudit": metadata},
     }
@@ -170,7 +172,9 @@ def _rule(rule: Rule) -> dict[str, Any]:
     return record
 
 
-def _result(result: Result, rules: Mapping[str, Rule], index: Mapping[str, int]) -> dict[str, Any]:
+def _result(
+    result: Result, rules: Mapping[str, Rule], index: Mapping[str, int], anchor: str
+) -> dict[str, Any]:
     severity = Severity(result.severity)
     refs = refs_of(result, rules)
     articles = articles_text(refs)
@@ -180,7 +184,7 @@ def _result(result: Result, rules: Mapping[str, Rule], index: Mapping[str, int])
         "level": LEVEL[severity],
         "kind": "fail",
         "message": {"text": f"{message} ({articles})" if articles else message},
-        "locations": [_location(result)],
+        "locations": [_location(result, anchor)],
         "partialFingerprints": {FINGERPRINT_KEY: result.fingerprint},
         "properties": {
             "status": str(result.status),
@@ -217,16 +221,19 @@ def _result(result: Result, rules: Mapping[str, Rule], index: Mapping[str, int])
     return record
 
 
-def _location(result: Result) -> dict[str, Any]:
+def _location(result: Result, anchor: str | None = None) -> dict[str, Any]:
+    """A location with a physical part (code scanning rejects a file with any result lacking
+    one) and, for inventory results, a logical part naming the resource."""
     location: dict[str, Any] = {}
-    if result.location.file:
+    file = result.location.file or anchor
+    if file:
         physical: dict[str, Any] = {
-            "artifactLocation": {"uri": _uri(result.location.file), "uriBaseId": "%SRCROOT%"}
+            "artifactLocation": {"uri": _uri(file), "uriBaseId": "%SRCROOT%"}
         }
-        if result.location.line:
-            physical["region"] = {"startLine": result.location.line}
+        line = result.location.line if result.location.file else None
+        physical["region"] = {"startLine": line or 1}
         location["physicalLocation"] = physical
-    if result.resource_kind != "config":
+    if result.resource_kind != "config" or not location:
         location["logicalLocations"] = [
             {
                 "name": result.resource_id,
@@ -234,9 +241,20 @@ def _location(result: Result) -> dict[str, Any]:
                 "fullyQualifiedName": f"{result.resource_kind}/{result.resource_id}",
             }
         ]
-    if not location:
-        location["logicalLocations"] = [{"name": result.resource_id, "kind": "resource"}]
     return location
+
+
+def _anchor(result: Result, rules: Mapping[str, Rule], metadata: Mapping[str, Any]) -> str:
+    """The file a result without one is shown on: the first inventory input, else the rule's
+    pack file, else the first input, else ``dsaudit.yaml``."""
+    inputs = [i for i in metadata.get("inputs") or [] if isinstance(i, dict) and i.get("path")]
+    inventories = [str(i["path"]) for i in inputs if i.get("kind") == "inventory"]
+    if inventories:
+        return inventories[0]
+    rule = rules.get(result.rule_id)
+    if rule is not None and rule.source is not None and rule.source.file:
+        return rule.source.file
+    return str(inputs[0]["path"]) if inputs else "dsaudit.yaml"
 
 
 def _invocation(

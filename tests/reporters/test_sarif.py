@@ -181,3 +181,16 @@ def test_caps_gzipped_size(audit: AuditResult) -> None:
 def test_no_warning_within_limits(audit: AuditResult) -> None:
     REPORTER.render(audit, {})
     assert REPORTER.last_warnings == ()
+
+
+def test_every_result_has_a_physical_location(audit: AuditResult) -> None:
+    """Code scanning rejects the whole file when one result lacks a physical location."""
+    target = next(r for r in audit.results if r.rule_id == "PIPL-38-XBORDER")
+    target.location = Location()
+    results = _run(audit)["results"]
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results)
+    moved = next(r for r in results if r["properties"]["resource"]["id"] == "crm-to-sg")
+    location = moved["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == "inventory/datasets.yaml"
+    assert location["physicalLocation"]["region"] == {"startLine": 1}
+    assert location["logicalLocations"][0]["fullyQualifiedName"] == "transfer/crm-to-sg"
