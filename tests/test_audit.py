@@ -66,7 +66,7 @@ def test_one_bad_file_is_an_error_result_and_the_rest_is_audited(make_tree: Tree
             "configs/binary.yaml": b"\x00\x01\x02\xff\xfe",
         }
     )
-    result, cfg = audit(target, packs=[str(target / "packs/mini")])
+    result, _ = audit(target, packs=[str(target / "packs/mini")])
     by_file = {r.location.file: r for r in result.all_results()}
     assert by_file["configs/good.yaml"].status is Status.PASS
     failing = by_file["configs/short.json"]
