@@ -121,15 +121,28 @@ def _iso_dates(value: Any) -> Any:
     return value
 
 
+def _label(data: Any, path: Sequence[PathKey]) -> str:
+    """``waiver W-1: `` for errors inside a list item that has an id (else empty)."""
+    if len(path) < 2 or not isinstance(path[0], str) or not isinstance(path[1], int):
+        return ""
+    item = data.get(path[0], [None])[path[1]] if isinstance(data, Mapping) else None
+    if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+        return f"{path[0].rstrip('s')} {item['id']}: "
+    return f"{path[0].rstrip('s')} #{path[1] + 1}: "
+
+
 def _describe(error: ValidationError) -> str:
     if error.validator == "required":
         missing = [k for k in error.validator_value if k not in (error.instance or {})]
         name = missing[0] if missing else str(error.validator_value)
         why = _REFUSED.get(name)
         return f"missing '{name}'" + (f": {why}" if why else "")
-    if error.validator == "additionalProperties":
-        return error.message
+    if error.validator == "anyOf" and isinstance(error.instance, Mapping):
+        return "names neither 'resources' nor 'paths': a waiver must say what it covers"
     key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+    last = error.absolute_path[-1] if error.absolute_path else None
+    if error.validator == "pattern" and last in _REFUSED:
+        return f"'{last}' is blank: {_REFUSED[last]}"
     return f"{error.message} (at '{key}')"
 
 
@@ -153,7 +166,8 @@ def read_document(path: Path, display: str, fmt: str, schema: str) -> tuple[Any,
     data, locator = _iso_dates(docs[0].data), docs[0].locator
     error = best_match(schema_validator(schema).iter_errors(data))
     if error is not None:
-        raise ConfigError(_describe(error), file=display, line=line_of(locator, error.path))
+        message = _label(data, tuple(error.absolute_path)) + _describe(error)
+        raise ConfigError(message, file=display, line=line_of(locator, tuple(error.absolute_path)))
     return data, locator
 
 
