@@ -107,8 +107,15 @@ def _optional(module_name: str) -> Any:
     return importlib.import_module(module_name)
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
+    """Console-script entry point. SIGTERM is handled like Ctrl-C (exit 130, no partial report)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     if argv is None and sys.argv[1:] in (["--version"], ["-V"]):
         print(f"dsaudit {__version__}")
         raise SystemExit(0)
