@@ -221,6 +221,20 @@ def _children(node: Node) -> Iterator[Node]:
             yield value_node
 
 
+def _children_with_lines(node: Node) -> Iterator[tuple[Node, int]]:
+    """Children with the line where each is referenced (an alias node has no line of its own:
+    its key's line in a mapping, the sequence's line in a sequence)."""
+    if isinstance(node, SequenceNode):
+        line = _line(node)
+        for item in node.value:
+            yield item, line
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            line = _line(key_node)
+            yield key_node, line
+            yield value_node, line
+
+
 def check_alias_budget(display_path: str, root: Node, limits: Limits) -> int:
     """Count alias references and nodes after expansion; return the expanded node count.
 
@@ -258,7 +272,7 @@ def check_alias_budget(display_path: str, root: Node, limits: Limits) -> int:
             continue
         on_path.add(node_id)
         stack.append((node, True))
-        for child in _children(node):
+        for child, line in _children_with_lines(node):
             child_id = id(child)
             if child_id in on_path:
                 raise LimitError(
@@ -266,7 +280,7 @@ def check_alias_budget(display_path: str, root: Node, limits: Limits) -> int:
                     "expands without end (limits.max_yaml_nodes)",
                     limit="max_yaml_nodes",
                     file=display_path,
-                    line=_line(child),
+                    line=line,
                 )
             if child_id in seen:
                 aliases += 1
@@ -275,7 +289,7 @@ def check_alias_budget(display_path: str, root: Node, limits: Limits) -> int:
                         f"more than {limits.max_aliases:,} alias references (limits.max_aliases)",
                         limit="max_aliases",
                         file=display_path,
-                        line=_line(child),
+                        line=line,
                     )
             else:
                 seen.add(child_id)
