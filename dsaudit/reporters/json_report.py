@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dsaudit.models import AuditResult
+from dsaudit.reporters.jsontext import dumps_layered
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import (
     metadata_record,
@@ -24,6 +25,7 @@ from dsaudit.reporters.summary import summarize
 FORMAT_NAME = "dsaudit-report"
 FORMAT_VERSION = "1.0"
 """Minor bumps add fields; a major bump removes or changes one (the loader refuses it)."""
+_ONE_LINE = ("results", "errors", "rules", "waivers")
 
 
 def report_document(audit: AuditResult) -> dict[str, Any]:
@@ -55,11 +57,9 @@ class JsonReporter:
         self.last_warnings: tuple[str, ...] = ()
 
     def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
-        """Return the report as indented JSON with sorted keys and a trailing newline."""
+        """Return the report as JSON: sorted keys, one result (rule, error) per line."""
         self.last_warnings = ()
-        indent = options.get("indent", 2)
-        document = report_document(audit)
-        return json.dumps(document, indent=indent, sort_keys=True, ensure_ascii=False) + "\n"
+        return dumps_layered(report_document(audit), depth=3, one_line_items=_ONE_LINE)
 
 
 REPORTER = JsonReporter()

@@ -10,13 +10,13 @@ kept, a warning notification is added and the warning is left in ``last_warnings
 from __future__ import annotations
 
 import gzip
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from dsaudit.models import AuditResult, Result, Rule, Severity, Status
+from dsaudit.reporters.jsontext import dumps_layered
 from dsaudit.reporters.masking import mask_evidence, mask_text
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import (
@@ -77,7 +77,7 @@ class SarifReporter:
             warnings.append(_cap_warning(len(reported), len(kept), "results per run"))
         while True:
             log = _log(audit, rules, index, kept, warnings)
-            text = json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+            text = dumps_layered(log, depth=4, one_line_items=("results", "rules"))
             size = len(gzip.compress(text.encode("utf-8"), mtime=0))
             if size <= max_bytes or not kept:
                 break
