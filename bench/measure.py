@@ -2,7 +2,7 @@
 
 * ``peak_rss_mb`` comes from ``os.wait4`` (the kernel's ``ru_maxrss`` for that one child; it
   also covers grandchildren the child waited for, as the largest of them, not their sum).
-* ``tree_rss_mb`` is sampled from ``/proc`` every 20 ms: the largest sum of RSS over the child
+* ``tree_rss_mb`` is sampled from ``/proc`` every 50 ms: the largest sum of RSS over the child
   and all its descendants (worker processes under ``--jobs``). Sampling can miss short peaks;
   on systems without ``/proc`` it is None.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20 if hasattr(os, "sysconf") else 4096 / 2**20
-_SAMPLE_SECONDS = 0.02
+_SAMPLE_SECONDS = 0.05
 
 
 @dataclass(slots=True)
@@ -54,13 +54,27 @@ def _children_by_parent() -> dict[int, list[int]]:
     return tree
 
 
+def _children(pid: int, tree: dict[int, list[int]] | None) -> list[int]:
+    if tree is not None:
+        return tree.get(pid, [])
+    out = []
+    try:
+        for task in os.scandir(f"/proc/{pid}/task"):
+            with open(f"{task.path}/children", "rb") as f:
+                out.extend(int(c) for c in f.read().split())
+    except OSError:  # the process ended while we looked
+        pass
+    return out
+
+
 def tree_rss_mb(root: int) -> float:
     """Current RSS of ``root`` and all its descendants, in MiB."""
-    tree = _children_by_parent()
+    # /proc/PID/task/TID/children is cheap; without it, map the whole process table once
+    tree = None if os.path.exists(f"/proc/{root}/task/{root}/children") else _children_by_parent()
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        todo.extend(tree.get(pid, ()))
+        todo.extend(_children(pid, tree))
         try:
             with open(f"/proc/{pid}/statm", "rb") as f:
                 total += int(f.read().split()[1])

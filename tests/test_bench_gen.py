@@ -193,3 +193,17 @@ def test_report_rule_ids_fold_into_checks(
     failing: dict[str, int], expected: dict[str, int]
 ) -> None:
     assert bench_module("report").k_counts(failing) == expected
+
+
+def test_measure_reports_peak_rss_of_the_process_and_its_tree() -> None:
+    measure = bench_module("measure")
+    grandchild = "y = bytearray(100 * 2**20); import time; time.sleep(0.6)"
+    child = (
+        "import subprocess, sys; x = bytearray(150 * 2**20); "
+        f"subprocess.run([sys.executable, '-c', {grandchild!r}], check=True)"
+    )
+    m = measure.run_measured([sys.executable, "-c", child], timeout=120)
+    assert m.returncode == 0
+    assert m.peak_rss_mb >= 140  # the larger of the two processes
+    if Path("/proc").is_dir():
+        assert m.tree_rss_mb >= 240  # both at once
