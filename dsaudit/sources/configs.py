@@ -131,20 +131,19 @@ class ConfigSource:
 
     def collect(self, ctx: SourceContext) -> Iterator[Resource | Result]:
         cfg = ctx.config
-        skip = {p.resolve() for p in ctx.inventory_files}
-        if cfg.config_file is not None:
-            skip.add(cfg.config_file.resolve())
+        skip = {str(p.resolve()) for p in ctx.inventory_files}
+        for extra in (cfg.config_file, cfg.waivers, cfg.baseline):
+            if extra is not None:
+                skip.add(str(extra.resolve()))
         for name in ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml"):
-            skip.add((cfg.root / name).resolve())
-        if cfg.waivers is not None:
-            skip.add(cfg.waivers.resolve())
-        if cfg.baseline is not None:
-            skip.add(cfg.baseline.resolve())
+            skip.add(str(cfg.root / name))
+        ask_plugins = ctx.host is not None and ctx.host.has_impls("dsaudit_ignore_path")
 
         def ignore(path: Path) -> bool | None:
-            if path.resolve() in skip:
+            if str(path) in skip:
                 return True
-            if ctx.host is not None:
+            if ask_plugins:
+                assert ctx.host is not None
                 answer: bool | None = ctx.host.first_result(
                     "dsaudit_ignore_path", path=path, config=cfg
                 )
