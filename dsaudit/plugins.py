@@ -39,6 +39,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dsaudit.parsers.plugin",
     "dsaudit.sources.plugin",
     "dsaudit.checks",
+    "dsaudit.checks_time",
     "dsaudit.reporters.plugin",
     "dsaudit.reporters.console",
 )
