@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsaudit.models import AuditResult, Result, Rule, Severity, Status
+from dsaudit.reporters.markdown import MAX_CHARS, LineBudget
 from dsaudit.reporters.masking import mask_text
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import articles_text, refs_of, result_record
@@ -89,41 +90,55 @@ def render_diff_text(diff: ReportDiff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_diff_markdown(diff: ReportDiff) -> str:
-    """Markdown for a pull-request comment: new and fixed in tables, unchanged collapsed."""
-    lines = [f"## {_headline(diff)}", ""]
+def render_diff_markdown(diff: ReportDiff, max_chars: int = MAX_CHARS) -> str:
+    """Markdown for a pull-request comment: new and fixed in tables, unchanged collapsed.
+
+    Capped at ``max_chars`` (GitHub's comment limit): rows that do not fit are left out, with a
+    note saying how many.
+    """
+    writer = LineBudget(max(max_chars - 400, 0))
+    writer.force([f"## {_headline(diff)}", ""])
     sections = (
         ("New findings", diff.new, diff.new_rules, False),
         ("Fixed findings", diff.fixed, diff.old_rules, False),
         ("Unchanged findings", diff.unchanged, diff.new_rules, True),
     )
+    left_out = 0
     for title, results, rules, collapsed in sections:
         if not results:
             continue
+        fixed = title == "Fixed findings"
         header = [
-            "| Severity | Rule | Resource | Location | Finding | Article |",
-            "|---|---|---|---|---|---|",
+            "| Severity | Rule | Resource | Location | Finding | Article |"
+            + (" Now |" if fixed else ""),
+            "|---|---|---|---|---|---|" + ("---|" if fixed else ""),
         ]
-        if title == "Fixed findings":
-            header = [
-                "| Severity | Rule | Resource | Location | Finding | Article | Now |",
-                "|---|---|---|---|---|---|---|",
-            ]
-        rows = [_md_row(r, rules, diff, fixed=title == "Fixed findings") for r in results]
         if collapsed:
-            lines += [
-                "<details>",
-                f"<summary>{title} ({len(results)})</summary>",
-                "",
-                *header,
-                *rows,
-                "",
-                "</details>",
-                "",
-            ]
+            opening = ["<details>", f"<summary>{title} ({len(results)})</summary>", "", *header]
+            closing = ["", "</details>", ""]
         else:
-            lines += [f"### {title} ({len(results)})", "", *header, *rows, ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+            opening = [f"### {title} ({len(results)})", "", *header]
+            closing = [""]
+        if not writer.fits(opening, closing):
+            left_out += len(results)
+            continue
+        writer.force(opening)
+        for index, result in enumerate(results):
+            row = [_md_row(result, rules, diff, fixed=fixed)]
+            if not writer.fits(row, closing):
+                left_out += len(results) - index
+                break
+            writer.force(row)
+        writer.force(closing)
+    if left_out:
+        writer.force(
+            [
+                "",
+                f"> **Truncated:** {left_out} finding(s) not shown to stay under {max_chars:,} "
+                "characters. Run `dsaudit diff --format json` for the full list.",
+            ]
+        )
+    return writer.text()
 
 
 def render_diff_json(diff: ReportDiff) -> str:

@@ -43,7 +43,7 @@ class MarkdownReporter:
     def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
         """Return the comment. Option ``max_chars`` (default 65,536) caps its length."""
         limit = int(options.get("max_chars", MAX_CHARS))
-        writer = _Writer(max(limit - _NOTE_RESERVE, 0))
+        writer = LineBudget(max(limit - _NOTE_RESERVE, 0))
         summary = summarize(audit)
         metadata = metadata_record(audit.metadata)
         writer.force(_header(summary.posture, metadata))
@@ -75,8 +75,9 @@ class MarkdownReporter:
         return writer.text()
 
 
-class _Writer:
-    """Collects lines up to a budget of characters (counted as UTF-16 code units)."""
+class LineBudget:
+    """Collects lines up to a budget of characters (counted as UTF-16 code units, as GitHub
+    counts them). Also used by the Markdown diff."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -162,7 +163,7 @@ def _summary_tables(summary: Any) -> list[str]:
 
 
 def _group(
-    writer: _Writer,
+    writer: LineBudget,
     name: str,
     results: list[Result],
     rules: Mapping[str, Rule],

@@ -101,3 +101,26 @@ def test_renderers(make_audit) -> None:
     assert document["summary"] == {"new": 2, "fixed": 2, "unchanged": 6}
     assert {f["now"] for f in document["fixed"]} == {"pass", "waived"}
     assert "zh****************om" in json.dumps(document)
+
+
+def test_markdown_diff_is_capped(make_audit) -> None:
+    old, new = make_audit(), make_audit()
+    new.results += [
+        Result(
+            "DSL-30-RISK",
+            Status.FAIL,
+            Severity.HIGH,
+            "dataset",
+            f"dataset-{i:05d}",
+            message="no risk assessment on file " + "x" * 80,
+            pack="cn-dsl",
+        )
+        for i in range(1_500)
+    ]
+    text = render_diff_markdown(diff_reports(old, new), max_chars=20_000)
+    assert len(text) <= 20_000
+    assert text.count("<details>") == text.count("</details>")
+    shown = text.count("| high | `DSL-30-RISK`")
+    assert 0 < shown < 1_500
+    # The 8 unchanged findings do not fit either once the new ones filled the comment.
+    assert f"> **Truncated:** {1_500 - shown + 8} finding(s) not shown" in text
