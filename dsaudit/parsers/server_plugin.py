@@ -1,0 +1,48 @@
+"""Registers the server-config parsers (sshd, PAM, nginx, PostgreSQL, ...) as a plugin.
+
+They are registered ``tryfirst`` so that a name they recognise (``etc/redis/redis.conf``,
+``etc/my.cnf``) reaches them before a generic structured parser; a third-party plugin that
+claims the same file still wins (see docs/parsers.md). Parsers that follow includes have
+``reads_includes = True`` and accept ``parse(..., root=<audit root>)``; without a root,
+includes are listed in the document with status ``not_read``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dsaudit.hookspecs import hookimpl
+from dsaudit.parsers.auditd import AuditdParser, JournaldParser, RsyslogParser
+from dsaudit.parsers.logindefs import LoginDefsParser
+from dsaudit.parsers.logrotate import LogrotateParser
+from dsaudit.parsers.mycnf import MyCnfParser
+from dsaudit.parsers.nginx import NginxParser
+from dsaudit.parsers.pam import PamParser
+from dsaudit.parsers.postgres import PgHbaParser, PostgresConfParser
+from dsaudit.parsers.properties import PropertiesParser
+from dsaudit.parsers.redis import RedisParser
+from dsaudit.parsers.sshd import SshdParser
+
+SERVER_PARSERS: tuple[Any, ...] = (
+    SshdParser(),
+    LoginDefsParser(),
+    PamParser(),
+    LogrotateParser(),
+    AuditdParser(),
+    JournaldParser(),
+    RsyslogParser(),
+    NginxParser(),
+    PostgresConfParser(),
+    PgHbaParser(),
+    MyCnfParser(),
+    RedisParser(),
+    PropertiesParser(),
+)
+"""The server-config parsers, in the order they are asked."""
+
+
+@hookimpl(tryfirst=True)
+def dsaudit_register_parsers(register: Callable[[Any], None]) -> None:
+    for parser in SERVER_PARSERS:
+        register(parser)
