@@ -14,11 +14,11 @@ from dsaudit.models import AuditResult
 from dsaudit.reporters.jsontext import dumps_layered
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import (
+    masked_jsonable,
     metadata_record,
     result_record,
     rule_record,
     sorted_rules,
-    to_jsonable,
 )
 from dsaudit.reporters.summary import summarize
 
@@ -39,7 +39,7 @@ def report_document(audit: AuditResult) -> dict[str, Any]:
         "results": [result_record(r, audit.rules) for r in sort_results(audit.results)],
         "errors": [result_record(r, audit.rules) for r in sort_results(audit.errors)],
         "waivers": sorted(
-            (to_jsonable(w) for w in audit.waivers),
+            (masked_jsonable(w) for w in audit.waivers),
             key=lambda w: json.dumps(w, sort_keys=True, ensure_ascii=False),
         ),
         "warnings": list(audit.warnings),

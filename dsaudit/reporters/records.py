@@ -64,6 +64,18 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
+def masked_jsonable(value: Any) -> Any:
+    """:func:`to_jsonable`, with personal information in every string masked (waiver texts)."""
+    value = to_jsonable(value)
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: masked_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [masked_jsonable(v) for v in value]
+    return value
+
+
 def metadata_record(metadata: Mapping[str, Any]) -> dict[str, Any]:
     """The metadata as JSON, with ``packs`` sorted by name and ``inputs`` by path."""
     record: dict[str, Any] = to_jsonable(metadata)
@@ -134,7 +146,7 @@ def result_record(result: Result, rules: Mapping[str, Rule]) -> dict[str, Any]:
             {k: v for k, v in ref_record(ref).items() if k in _RESULT_REF_KEYS}
             for ref in refs_of(result, rules)
         ],
-        "waiver": to_jsonable(result.waiver) if result.waiver is not None else None,
+        "waiver": masked_jsonable(result.waiver) if result.waiver is not None else None,
         "suppression": mask_text(result.suppression) if result.suppression else result.suppression,
         "baselined": result.baselined,
         "pack": result.pack,

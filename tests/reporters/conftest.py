@@ -189,6 +189,7 @@ def build_results() -> list[Result]:
                 "approved_by": "Li Wei (DPO)",
                 "reason": "Archive is offline tape; migration scheduled",
                 "expires": dt.date(2026, 12, 31),
+                "contact": f"DPO office, {PLANTED['mobile']}",
             },
         ),
         Result(
@@ -381,6 +382,7 @@ def build_audit() -> AuditResult:
                 "approved_by": "Li Wei (DPO)",
                 "reason": "Archive is offline tape; migration scheduled",
                 "expires": dt.date(2026, 12, 31),
+                "contact": f"DPO office, {PLANTED['mobile']}",
             }
         ],
         warnings=["waiver W-2025-001 expired on 2025-12-31 and no longer applies"],
