@@ -1,7 +1,8 @@
 """The project config: ``dsaudit.yaml`` in the target folder, merged with command-line flags.
 
 Precedence: command-line flags > the config file > defaults. The file is validated against
-``schemas/config.schema.json``; errors name file, line and key.
+``schemas/config.schema.json``; errors name file, line and key. A ``[tool.dsaudit]`` table in
+``pyproject.toml`` holds the same settings when there is no ``dsaudit.yaml`` (docs/config.md).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dsaudit.errors import ConfigError, SourceError
 from dsaudit.limits import DEFAULT_LIMITS, Limits
 
 CONFIG_NAMES = ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml")
+PYPROJECT = "pyproject.toml"
+PYPROJECT_TABLE = ("tool", "dsaudit")
 DEFAULT_INVENTORY = ("inventory/**/*.yaml", "inventory/**/*.yml", "inventory/**/*.json",
                      "inventory.yaml", "inventory.yml", "inventory.json")  # fmt: skip
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "info", "never")
@@ -68,7 +71,45 @@ def find_config(target: Path) -> Path | None:
         candidate = folder / name
         if candidate.is_file():
             return candidate
+    pyproject = folder / PYPROJECT
+    if pyproject.is_file() and _has_tool_table(pyproject):
+        return pyproject
     return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    """Whether ``pyproject.toml`` has a ``[tool.dsaudit]`` table (unreadable files: no)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool"), dict) and "dsaudit" in data["tool"]
+
+
+class _TableLocator:
+    """Lines of ``[tool.dsaudit]`` keys: paths are shifted into the table."""
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def line_of(self, path: Any) -> int | None:
+        line: int | None = self.inner.line_of((*PYPROJECT_TABLE, *path))
+        return line
+
+
+def _iso_dates(value: Any) -> Any:
+    """YAML and TOML read bare dates as date objects; the schema expects ISO strings."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso_dates(v) for v in value]
+    return value
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -79,15 +120,23 @@ def read_config_file(path: Path) -> dict[str, Any]:
         content = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read config: {exc.strerror}", file=str(path)) from exc
+    is_toml = path.suffix.lower() == ".toml"
     try:
-        docs = parse_structured(str(path), content, "yaml", DEFAULT_LIMITS)
+        docs = parse_structured(str(path), content, "toml" if is_toml else "yaml", DEFAULT_LIMITS)
     except SourceError as exc:
         raise ConfigError(exc.message, file=str(path), line=exc.line) from exc
     if not docs:
         return {}
     data, locator = docs[0].data, docs[0].locator
+    if is_toml:
+        table = data.get("tool", {}).get("dsaudit") if isinstance(data, dict) else None
+        if not isinstance(table, dict):
+            raise ConfigError("no [tool.dsaudit] table to read the dsaudit settings from",
+                              file=str(path))  # fmt: skip
+        data, locator = table, _TableLocator(locator) if locator else None
     if data is None:
         return {}
+    data = _iso_dates(data)
     error = best_match(_validator().iter_errors(data))
     if error is not None:
         where = tuple(error.absolute_path)
