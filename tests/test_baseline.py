@@ -289,3 +289,24 @@ def test_config_value_change_changes_the_fingerprint(root: Path) -> None:
     assert fingerprints(after)["app.yaml"] != fingerprints(before)["app.yaml"]
     assert code == 0  # KIT-TLS is medium, under the default threshold
     assert [r["baselined"] for r in results_of(after, "KIT-TLS")] == [False]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine._offending_path takes the first path in the trace, which for `all:` is a "
+    "passing leaf, so the failing value is not in the fingerprint (nor in location/message)",
+)
+def test_fingerprint_follows_the_failing_leaf_of_an_all(tmp_path: Path) -> None:
+    root = tmp_path / "org"
+    root.mkdir()
+    rule = retention_rule("KIT-AB", "high")
+    rule["condition"] = {"all": [{"path": "x_a", "equals": True}, {"path": "x_b", "equals": True}]}
+    write_pack(root, [rule])
+    prints = []
+    for value in (False, "no"):
+        write_inventory(root, [{"id": "d-1", "x_a": True, "x_b": value}])
+        _, report = audit_json(root)
+        [result] = results_of(report, "KIT-AB")
+        assert result["location"]["pointer"] == "/datasets/0/x_b"
+        prints.append(result["fingerprint"])
+    assert prints[0] != prints[1]
