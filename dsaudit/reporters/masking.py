@@ -117,6 +117,11 @@ _PI_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
     re.compile(r"(?i)(?<=bearer )[A-Za-z0-9._~+/=-]{8,}"),
 )
+_MAYBE_SENSITIVE = re.compile(
+    r"\d{7}|\d{4}[ -]\d{4}|\d{4}[ -]\d{6}|@|-----BEGIN|eyJ|gh[pousr]_|xox[abpr]-"
+    r"|AKIA|ASIA|LTAI|(?i:bearer )"
+)
+"""Cheap pre-check: text without any of these cannot match a pattern above."""
 
 
 def mask_value(path: str, value: Any) -> str:
@@ -150,6 +155,12 @@ def mask_text(text: str) -> str:
 
     Used for messages and error details, where a path gives no hint.
     """
+    if not _MAYBE_SENSITIVE.search(text):
+        return text
+    return _mask_patterns(text)
+
+
+def _mask_patterns(text: str) -> str:
     for pattern in _PI_PATTERNS:
         text = pattern.sub(lambda m: _mask_edges(m.group(0)), text)
     return text

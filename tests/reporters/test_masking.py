@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dsaudit.models import Evidence
-from dsaudit.reporters.masking import FULL_MASK, mask_evidence, mask_text, mask_value
+from dsaudit.reporters.masking import (
+    FULL_MASK,
+    _mask_patterns,
+    mask_evidence,
+    mask_text,
+    mask_value,
+)
 
 CASES = [
     ("/phone", "13800138078", "13*******78"),
@@ -84,3 +92,8 @@ def test_mask_evidence_remasks_raw_values() -> None:
 
 def test_short_personal_information_is_fully_masked() -> None:
     assert mask_value("/owner", "a@b.cn") == FULL_MASK
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789 -+@.abcdeEXxyzAKIbearB_-\n"), max_size=60))
+def test_fast_path_agrees_with_the_patterns(text: str) -> None:
+    assert mask_text(text) == _mask_patterns(text)
