@@ -12,7 +12,7 @@ Shape::
 
 ``retention_days`` = ``rotate`` x the period in days (hourly 1/24, daily 1, weekly 7, monthly
 30, yearly 365), capped by ``maxage`` when set; ``None`` when the stanza rotates by size only
-(no period, so no time bound can be computed). A stanza takes unset values from the global
+(no period, or ``size`` given after it: no time bound can be computed). A stanza takes unset values from the global
 directives in effect where it appears; logrotate's own default is ``rotate 0``.
 
 Each ``logrotate.d`` file is its own resource (so findings point at its lines). When the audit
@@ -88,6 +88,10 @@ class _Reader:
             target["period"] = name
             self.lines.set((*path, "period"), number)
             return
+        if name == "size":
+            # ``size`` makes rotation size-based: it replaces an earlier period (and vice versa).
+            target["period"] = None
+            self.lines.set((*path, "period"), number)
         if name in NUMERIC:
             if len(args) != 1 or not args[0].lstrip("-").isdigit():
                 raise ParseError(f"{name} needs a whole number, got {' '.join(args)!r}",

@@ -6,6 +6,7 @@ Shape::
      "sections": {"mysqld": {"bind_address": "127.0.0.1", "require_secure_transport": true}},
      "server": {...},          # merged [mysqld], [server], [mariadb], [mysqld-8.0], ... in order
      "listens_on_all_interfaces": bool, "grant_tables_skipped": bool,
+     "tls_versions": ["TLSv1.2", "TLSv1.3"] | None,        # server tls_version, split
      "includes": [...], "origins": {...}}
 
 Option names are normalised as the servers do (``-`` and ``_`` are the same, case-insensitive,
@@ -130,6 +131,7 @@ def parse_mycnf(
             if line is not None:
                 reader.lines.set(("server", name), line)
     bind = server.get("bind_address")
+    tls = server.get("tls_version")
     bound_everywhere = bind is None or bool(
         {p.strip() for p in str(bind).split(",")} & {"*", "0.0.0.0", "::"}
     )
@@ -139,11 +141,13 @@ def parse_mycnf(
         "server": server,
         "listens_on_all_interfaces": bound_everywhere and server.get("skip_networking") is not True,
         "grant_tables_skipped": server.get("skip_grant_tables") is True,
+        "tls_versions": [v.strip() for v in str(tls).split(",") if v.strip()] if tls else None,
         "includes": includes.as_list(),
         "origins": reader.origins,
     }
     for key, option in (("listens_on_all_interfaces", "bind_address"),
-                        ("grant_tables_skipped", "skip_grant_tables")):  # fmt: skip
+                        ("grant_tables_skipped", "skip_grant_tables"),
+                        ("tls_versions", "tls_version")):  # fmt: skip
         line = reader.lines.line_of(("server", option)) if option in server else None
         if line is not None:
             reader.lines.set((key,), line)

@@ -17,9 +17,10 @@ the included type only, as PAM does); included entries point at the including li
 modules in the stack: the module's configuration file (``etc/security/pwquality.conf`` and
 ``pwquality.conf.d/*.conf``, ``etc/security/faillock.conf`` or ``conf=``) read first, then the
 module arguments, which override it -- exactly what the modules do. ``pam_cracklib`` counts as
-``pwquality`` and ``pam_tally2`` as ``faillock``. ``required_classes`` is the number of
-character classes a password must contain: ``minclass``, or the count of negative
-``*credit`` options if that is larger.
+``pwquality`` and ``pam_tally2`` as ``faillock``; pam_faillock's built-in values (``deny=3``,
+``unlock_time=600``, ``fail_interval=900``) fill what neither sets. ``required_classes`` is
+the number of character classes a password must contain: ``minclass``, or the count of
+negative ``*credit`` options if that is larger.
 
 ``faillock.conf`` / ``pwquality.conf`` alone become ``{"format": "faillock_conf",
 "settings": {...}, "faillock": {...}}`` (and likewise ``pwquality``); the last value of a key
@@ -60,6 +61,8 @@ CONF_FILES = {
     "faillock": ("etc/security/faillock.conf",),
 }
 CREDITS = ("dcredit", "ucredit", "lcredit", "ocredit")
+FAILLOCK_DEFAULTS = {"deny": 3, "unlock_time": 600, "fail_interval": 900}
+"""pam_faillock's built-in values (faillock.conf(5)), used when neither file nor args set them."""
 
 
 def _tokens(text: str, path: str, line: int) -> list[str]:
@@ -228,6 +231,8 @@ def _effective(
             for inc in stack.includes.resolve("/" + pattern, line, optional=True):
                 values, _ = _key_values(inc.text, inc.path, None)
                 settings.update(values)
+    if first["name"] == "pam_faillock":
+        settings = {**FAILLOCK_DEFAULTS, **settings}
     from_args: set[str] = set()
     for _, entry in users:
         for key, value in entry["options"].items():

@@ -144,17 +144,15 @@ def parse_redis(
 
 
 class RedisParser:
-    """``redis.conf`` (also ``redis-*.conf`` and ``redis/*.conf``) and ``sentinel.conf``."""
+    """``redis.conf``, ``redis-<port>.conf`` and ``sentinel.conf`` (other files by include)."""
 
     name = "redis"
     reads_includes = True
 
     def claims(self, path: PurePosixPath) -> bool:
         name = path.name
-        if name in ("redis.conf", "sentinel.conf"):
-            return True
-        return name.endswith(".conf") and (
-            name.startswith("redis") or path.parent.name in ("redis", "redis-stack")
+        return name in ("redis.conf", "sentinel.conf") or (
+            name.startswith(("redis-", "redis_")) and name.endswith(".conf")
         )
 
     def parse(

@@ -17,7 +17,8 @@ keyword wins (in the global section and within each Match block); list keywords
 (``Port``, ``ListenAddress``, ``AllowUsers``, ...) accumulate. ``Include`` is processed where
 it stands (drop-ins included at the top therefore override later lines); settings read from an
 included file point at the ``Include`` line and name their real ``file:line`` in ``origins``.
-Values of enumerated keywords (``yes``/``no``, ``LogLevel``, ...) are lower-cased.
+Values of enumerated keywords (``yes``/``no``, ``LogLevel``, ...) are lower-cased; plain
+integers (``MaxAuthTries 4``) become integers.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from dsaudit.parsers.lines import (
     physical_lines,
     split_words,
     strip_comment,
+    to_scalar,
 )
 
 LIST_KEYWORDS = frozenset(
@@ -118,7 +120,7 @@ def _set(state: _State, keyword: str, args: list[str], line: int, origin: str | 
             state.lines.set((*path, i), line)
     elif keyword not in target:
         value = " ".join(args)
-        target[keyword] = value.lower() if keyword in ENUM_KEYWORDS else value
+        target[keyword] = value.lower() if keyword in ENUM_KEYWORDS else to_scalar(value)
         state.lines.set(path, line)
     else:
         return

@@ -23,6 +23,7 @@ Rules, in order:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -210,12 +211,14 @@ def _mask_edges(text: str) -> str:
     return text[:2] + "*" * min(len(text) - 4, _MAX_STARS) + text[-2:]
 
 
-def _path_words(path: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _path_words(path: str) -> frozenset[str]:
     """Lower-case words of a path plus each pair joined (``apiKey`` gives api, key, apikey)."""
     words = [w.lower() for w in _WORD_SPLIT.split(path) if w and not w.isdigit()]
-    return {*words, *(a + b for a, b in itertools.pairwise(words))}
+    return frozenset((*words, *(a + b for a, b in itertools.pairwise(words))))
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_secret_path(path: str) -> bool:
     words = _path_words(path)
     if words & _SECRET_WORDS:
