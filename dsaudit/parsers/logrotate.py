@@ -12,8 +12,9 @@ Shape::
 
 ``retention_days`` = ``rotate`` x the period in days (hourly 1/24, daily 1, weekly 7, monthly
 30, yearly 365), capped by ``maxage`` when set; ``None`` when the stanza rotates by size only
-(no period, or ``size`` given after it: no time bound can be computed). A stanza takes unset values from the global
-directives in effect where it appears; logrotate's own default is ``rotate 0``.
+(no period, or ``size`` given after it: no time bound can be computed). A stanza takes unset
+values from the global directives in effect where it appears; logrotate's default is
+``rotate 0``.
 
 Each ``logrotate.d`` file is its own resource (so findings point at its lines). When the audit
 root is known, it inherits the global directives that ``logrotate.conf`` (next to the
