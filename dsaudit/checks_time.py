@@ -86,8 +86,8 @@ def elapsed_within(
     if end_raw is MISSING or end_raw is None:
         if not open_end:
             return [(_split(end), MISSING)]
-        finished = dt.datetime.combine(ctx.facts.as_of, dt.time(), tzinfo=CHINA_STANDARD_TIME)
-        return [(_split(end), MISSING)] if finished - began > limit else []
+        audit_day = dt.datetime.combine(ctx.facts.as_of, dt.time(), tzinfo=CHINA_STANDARD_TIME)
+        return [(_split(end), MISSING)] if audit_day - began > limit else []
     finished = parse_instant(end_raw)
     if finished is None or finished < began or finished - began > limit:
         return [(_split(end), end_raw)]
