@@ -33,7 +33,7 @@ import org_configs
 import org_inventory as inv
 from writers import json_dump, yaml_dump
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 4
 """Bump when the output changes, so cached corpora are regenerated."""
 DATASET_FILES = 20
 MANIFEST = "bench-org.json"

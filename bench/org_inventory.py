@@ -90,6 +90,20 @@ def organization(seed: int) -> dict[str, Any]:
             "filed_at": days_ago(rng, 200, 700),
         },
         "last_pi_audit": days_ago(rng, 30, 300),
+        "data_security_officer": {
+            "name": "Li Qiang",
+            "is_management": True,
+            "contact": "dso@example.com",
+        },
+        "data_security_body": "Data Security Committee",
+        "privacy_notice": {
+            "url": "https://www.example.com/privacy",
+            "controller": "Example Data Technology Co., Ltd.",
+            "contact": "privacy@example.com",
+            "purposes": list(PURPOSES[:5]),
+        },
+        "dsr_channel": "https://www.example.com/privacy/requests",
+        "account_deletion": True,
         "incident_response_plan": {
             "document": "https://intranet.example.com/security/irp-v3.pdf",
             "reviewed_at": days_ago(rng, 20, 300),
@@ -107,6 +121,8 @@ def system(seed: int, index: int) -> dict[str, Any]:
         "type": kind,
         "mlps_level": level,
     }
+    if rng.random() >= 0.02:  # 2 %: nobody named responsible for its security
+        out["security_owner"] = rng.choice(["Zhang Wei", "Liu Yang", "Chen Jing", "Zhao Lei"])
     if level >= 2 and rng.random() >= 0.02:  # 2 %: level 2+ system never filed
         number = f"{rng.randint(11, 65)}{rng.randint(1000, 9999)}-{rng.randint(10000, 99999)}"
         out["mlps_filing"] = {"number": number, "filed_at": days_ago(rng, 60, 1500)}
@@ -146,14 +162,15 @@ def dataset(seed: int, index: int, systems: int) -> dict[str, Any]:
         consent = "separate" if rng.random() >= 0.04 else "consent"  # 4 %: no separate consent
     else:
         consent = "consent" if legal_basis == "consent" else "none"
-    return {
+    out: dict[str, Any] = {
         "id": dataset_id(index),
         "name": f"{purposes[0].replace('_', ' ')} data {index + 1}",
         "system": system_id(rng.randrange(systems)),
         "classification": classification,
         "storage_region": region,
-        "encryption_at_rest": rng.random() >= (0.04 if sensitive else 0.15),
+        "encryption_at_rest": rng.random() >= (0.04 if sensitive else 0.05),
         "encryption_in_transit": rng.random() >= 0.02,
+        "backup": rng.random() >= 0.03,
         "retention_days": rng.choice([90, 180, 365, 730, 1095, 1825]),
         "purposes": purposes,
         "legal_basis": legal_basis,
@@ -161,8 +178,22 @@ def dataset(seed: int, index: int, systems: int) -> dict[str, Any]:
         "individuals": individuals,
         "sensitive_individuals": individuals if sensitive else 0,
         "minors_under_14": has_minors,
+        "deletion_on_expiry": rng.random() >= 0.03,
         "fields": [_field(rng, c, purposes) for c in categories],
     }
+    # the records most datasets keep; each missing from a few percent of them
+    if rng.random() >= 0.01:
+        out["access_control"] = "rbac"
+    if sensitive and rng.random() >= 0.04:
+        out["necessity_justification"] = f"needed for {purposes[0].replace('_', ' ')}"
+    if classification != "general" and rng.random() >= 0.05:
+        out["important_data_declared_at"] = days_ago(rng, 30, 700)
+    if has_minors:
+        out["access_approval_required"] = rng.random() >= 0.05
+        out["access_logging"] = True
+        if rng.random() >= 0.05:
+            out["children_policy"] = "https://www.example.com/privacy/children"
+    return out
 
 
 def transfer(seed: int, index: int, datasets: int) -> dict[str, Any]:
@@ -195,6 +226,9 @@ def transfer(seed: int, index: int, datasets: int) -> dict[str, Any]:
         "contains_important": important,
         "mechanism": mechanism,
         "separate_consent": rng.random() >= 0.03,  # 3 %: no separate consent (PIPL Art. 39)
+        "notice_includes_recipient": rng.random() >= 0.03,
+        "recipient_contact": "dpo@recipient.example",
+        "year": AS_OF.year,
     }
     if mechanism == "exemption":
         out["exemption"] = rng.choice(
@@ -248,6 +282,8 @@ def flags(section: str, record: Mapping[str, Any]) -> list[str]:
     if section == "systems":
         if record["mlps_level"] >= 2 and "mlps_filing" not in record:
             out.append("system.mlps_not_filed")
+        if "security_owner" not in record:
+            out.append("system.no_security_owner")
         if record.get("last_mlps_eval", "9999") < (AS_OF - dt.timedelta(days=365)).isoformat():
             out.append("system.mlps_eval_overdue")
     elif section == "datasets":
@@ -260,6 +296,10 @@ def flags(section: str, record: Mapping[str, Any]) -> list[str]:
             out.append("dataset.sensitive_not_encrypted")
         if record["classification"] != "general" and record["storage_region"] != "CN":
             out.append("dataset.important_stored_abroad")
+        if record["classification"] != "general" and not record["backup"]:
+            out.append("dataset.important_not_backed_up")
+        if "access_control" not in record:
+            out.append("dataset.no_access_control")
     elif section == "transfers":
         if record["mechanism"] == "none":
             out.append("transfer.no_mechanism")
