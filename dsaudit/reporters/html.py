@@ -224,12 +224,57 @@ def _reproducibility(metadata: Mapping[str, Any]) -> dict[str, Any]:
         ("Fail on", metadata.get("fail_on")),
         ("Exit code", metadata.get("exit_code")),
     ]
+    packs = [
+        {
+            "name": str(p.get("name", "")),
+            "title": str(p.get("title") or ""),
+            "version": str(p.get("version") or ""),
+            "where": str(p.get("path") or p.get("origin") or ""),
+            "sha256": str(p.get("sha256") or ""),
+        }
+        for p in metadata.get("packs") or []
+        if isinstance(p, dict)
+    ]
+    inputs = [
+        {
+            "path": str(i.get("path", "")),
+            "kind": str(i.get("kind") or ""),
+            "sha256": str(i.get("sha256") or ""),
+        }
+        for i in metadata.get("inputs") or []
+        if isinstance(i, dict)
+    ]
+    other = [
+        (key, json.dumps(metadata[key], ensure_ascii=False, sort_keys=True))
+        for key in sorted(metadata)
+        if key not in _SHOWN_METADATA
+    ]
     return {
         "facts": [(label, str(value)) for label, value in facts if value is not None],
-        "packs": [p for p in metadata.get("packs") or [] if isinstance(p, dict)],
-        "inputs": [i for i in metadata.get("inputs") or [] if isinstance(i, dict)],
+        "packs": packs,
+        "inputs": inputs,
         "parameters": parameters,
+        "other": other,
     }
+
+
+_SHOWN_METADATA = frozenset(
+    {
+        "tool",
+        "python",
+        "platform",
+        "target",
+        "as_of",
+        "started_at",
+        "finished_at",
+        "fail_on",
+        "exit_code",
+        "packs",
+        "inputs",
+        "parameters",
+        "organization",
+    }
+)
 
 
 REPORTER = HtmlReporter()

@@ -148,3 +148,18 @@ def test_screenshot(audit: AuditResult, tmp_path: Path) -> None:
     _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri())
     assert shot.stat().st_size > 20_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_metadata_as_the_engine_writes_it(audit: AuditResult) -> None:
+    """Packs without a path, extra metadata keys: shown, never a template error."""
+    audit.metadata["packs"] = [
+        {"name": "ciir", "origin": "builtin", "title": "CII Regulations", "version": "0.1.0"}
+    ]
+    audit.metadata["inactive_rules"] = ["PIPL-XB-MECHANISM"]
+    audit.metadata["inputs"] = [{"path": "inventory/org.yaml"}]
+    page = _render(audit)
+    section = page[page.index('id="reproducibility"') :]
+    assert "CII Regulations" in section
+    assert "builtin" in section
+    assert "<th>inactive_rules</th>" in section
+    assert "[&#34;PIPL-XB-MECHANISM&#34;]" in section
