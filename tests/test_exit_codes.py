@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from projectkit import AS_OF, audit, retention_rule, run, write_inventory, write_pack
+
+from dsaudit.outcome import ExitCode
 
 FAILING = [{"id": "d1", "retention_days": 400}]
 PASSING = [{"id": "d1", "retention_days": 30}]
@@ -152,3 +157,52 @@ def test_real_process_never_prompts_and_exits_1(tmp_path: Path) -> None:
 
 def test_version_exits_0() -> None:
     assert run("--version").exit_code == 0
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quiet_keeps_standard_output_to_the_summary_line_despite_warnings(tmp_path: Path) -> None:
+    root = project(tmp_path, "high")
+    inventory = root / "inventory" / "main.yaml"
+    text = inventory.read_text().replace(
+        "retention_days: 400", "retention_days: 400  # dsaudit:ignore KIT-RET"
+    )
+    inventory.write_text(text)
+    result = audit(root, "-q")
+    assert len(result.stdout.splitlines()) == 1, result.stdout
+    assert "has no reason" in result.stderr
+
+
+def test_every_exit_code_is_documented() -> None:
+    text = (ROOT / "docs" / "ci.md").read_text("utf-8")
+    missing = [code for code in ExitCode if f"| **{int(code)}** |" not in text]
+    assert missing == []
+
+
+def yaml_blocks(text: str) -> list[object]:
+    return [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+
+
+def test_ci_examples_are_valid_yaml_and_do_what_the_issue_asks() -> None:
+    blocks = yaml_blocks((ROOT / "docs" / "ci.md").read_text("utf-8"))
+    github = next(b for b in blocks if isinstance(b, dict) and "jobs" in b)
+    steps = github["jobs"]["dsaudit"]["steps"]
+    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
+    audit_step = next(s for s in steps if s.get("id") == "audit")
+    assert "--format sarif" in audit_step["run"]
+    assert any("exit ${{ steps.audit.outputs.code }}" in s.get("run", "") for s in steps)
+    gitlab = next(b for b in blocks if isinstance(b, dict) and "dsaudit" in b)
+    assert gitlab["dsaudit"]["artifacts"]["reports"]["junit"] == "dsaudit-junit.xml"
+    assert "--format junit --output dsaudit-junit.xml" in " ".join(gitlab["dsaudit"]["script"])
+
+
+def test_pre_commit_hook_runs_the_audit(tmp_path: Path) -> None:
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert hook["id"] == "dsaudit"
+    assert (hook["language"], hook["pass_filenames"]) == ("python", False)
+    program, *args = shlex.split(hook["entry"])
+    assert program == "dsaudit"
+    root = project(tmp_path, "high")
+    result = run(*args, root, "--pack", root / "pack", "--as-of", AS_OF, "-q")
+    assert result.exit_code == 1
