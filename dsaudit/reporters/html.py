@@ -35,6 +35,11 @@ _POSTURE = {
         "At least one rule fails. Each finding below names the law article, the evidence "
         "and how to fix it.",
     ),
+    "untested": (
+        "Untested",
+        "No rule passed or failed: nothing this audit checks was found. Check the target, the "
+        "inventory and the selected rule packs.",
+    ),
     "incomplete": (
         "Incomplete",
         "Some inputs or rules could not be evaluated (errors below), so the audit is not "

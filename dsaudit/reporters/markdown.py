@@ -27,6 +27,7 @@ _POSTURE = {
     "compliant": "✅ compliant",
     "non-compliant": "❌ non-compliant",
     "incomplete": "⚠️ incomplete (errors)",
+    "untested": "⚪ untested (no rule passed or failed)",
 }
 
 

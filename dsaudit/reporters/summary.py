@@ -67,7 +67,8 @@ class Summary:
     laws: list[LawSummary]
     articles: list[ArticleRow]
     posture: str
-    """``compliant``, ``non-compliant`` or ``incomplete`` (tool or rule errors)."""
+    """``incomplete`` (some result is an error), else ``non-compliant`` (something fails), else
+    ``untested`` (no result passed or failed: nothing was checked), else ``compliant``."""
 
     def as_json(self) -> dict[str, Any]:
         """The ``summary`` object of the JSON report."""
@@ -99,12 +100,7 @@ def summarize(audit: AuditResult) -> Summary:
     for rule in audit.rules.values():
         for ref in rule.refs:
             laws.setdefault(ref.law, LawSummary(ref.law))
-    if by_status[Status.ERROR]:
-        posture = "incomplete"
-    elif by_status[Status.FAIL]:
-        posture = "non-compliant"
-    else:
-        posture = "compliant"
+    posture = _posture(by_status)
     return Summary(
         total=len(everything),
         by_status={str(s): by_status[s] for s in STATUS_ORDER},
@@ -113,6 +109,16 @@ def summarize(audit: AuditResult) -> Summary:
         articles=_articles(audit),
         posture=posture,
     )
+
+
+def _posture(by_status: Counter[str]) -> str:
+    if by_status[Status.ERROR]:
+        return "incomplete"
+    if by_status[Status.FAIL]:
+        return "non-compliant"
+    if not by_status[Status.PASS]:
+        return "untested"
+    return "compliant"
 
 
 def failing_at_or_above(results: list[Result], threshold: Severity | str | None) -> list[Result]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Callable
 
@@ -72,3 +73,28 @@ def test_renders_an_empty_audit(reporter) -> None:
     output = reporter.render(empty, {})
     assert isinstance(output, str) and output.endswith("\n")
     assert reporter.last_warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("statuses", "posture"),
+    [
+        ((), "untested"),
+        (("not_applicable", "manual"), "untested"),
+        (("pass",), "compliant"),
+        (("pass", "waived", "suppressed"), "compliant"),
+        (("pass", "fail"), "non-compliant"),
+        (("fail", "error"), "incomplete"),
+    ],
+)
+def test_posture(audit: AuditResult, statuses: tuple[str, ...], posture: str) -> None:
+    from dsaudit.models import Status
+    from dsaudit.reporters.summary import summarize
+
+    template = audit.results[0]
+    audit.errors = []
+    audit.results = []
+    for status in statuses:
+        result = copy.copy(template)
+        result.status = Status(status)
+        audit.results.append(result)
+    assert summarize(audit).posture == posture
