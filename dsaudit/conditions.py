@@ -84,7 +84,18 @@ def _compile(tree: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Conditio
     if "not" in tree:
         _only(tree, {"not"}, where)
         inner = _compile(tree["not"], env, (*where, "not"))
-        return lambda item, ctx: not inner(item, ctx)
+
+        def negate(item: Any, ctx: EvalContext) -> bool:
+            if ctx.trace is None:
+                return not inner(item, ctx)
+            mark = len(ctx.trace)
+            held = inner(item, ctx)
+            for i in range(mark, len(ctx.trace)):
+                path, value, ok = ctx.trace[i]
+                ctx.trace[i] = (path, value, not ok)
+            return not held
+
+        return negate
     for q in QUANTIFIERS:
         if q in tree:
             return _quantifier(q, tree, env, where)
@@ -183,16 +194,22 @@ def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
 
         def single(item: Any, ctx: EvalContext) -> bool:
             value = get(item, ctx)
-            if ctx.trace is not None:
-                ctx.trace.append((_traced(spec, concrete, ctx), value))
-            return pred(value, ctx)
+            if ctx.trace is None:
+                return pred(value, ctx)
+            held = pred(value, ctx)
+            ctx.trace.append((_traced(spec, concrete, ctx), value, held))
+            return held
 
         return single
 
     def multi(item: Any, ctx: EvalContext) -> bool:
         pairs = spec.resolve(item, ctx)
         if ctx.trace is not None:
-            ctx.trace.extend((_traced(spec, p, ctx), v) for p, v in pairs)
+            oks = [pred(v, ctx) for _, v in pairs]
+            # A value "fails" the leaf when it breaks all/none, or when nothing satisfies any.
+            for (p, v), ok in zip(pairs, oks, strict=True):
+                bad = (not ok) if match == "all" else ok if match == "none" else not any(oks)
+                ctx.trace.append((_traced(spec, p, ctx), v, not bad))
         if match == "all":
             return all(pred(v, ctx) for _, v in pairs)
         if match == "any":
@@ -245,9 +262,9 @@ def _element_holds(
     mark = len(ctx.trace)
     ok = inner(value, ctx)
     for i in range(mark, len(ctx.trace)):
-        path, v = ctx.trace[i]
+        path, v, held = ctx.trace[i]
         if not (path and isinstance(path[0], str) and path[0].startswith("@")):
-            ctx.trace[i] = ((*prefix, *path), v)
+            ctx.trace[i] = ((*prefix, *path), v, held)
     return ok
 
 
@@ -270,9 +287,10 @@ def _count(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) ->
             n = sum(1 for _, v in elements if inner is None or inner(v, ctx))
         finally:
             ctx.trace = trace
+        held = compare(n, ctx)
         if trace is not None:
-            trace.append(((*spec.concrete(),) if not spec.is_multi else (spec.text,), n))
-        return compare(n, ctx)
+            trace.append(((*spec.concrete(),) if not spec.is_multi else (spec.text,), n, held))
+        return held
 
     return holds
 
@@ -321,10 +339,11 @@ def _aggregate(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]
                 total = cache[key]
         finally:
             ctx.trace = trace
+        held = compare(total, ctx)
         if trace is not None:
             label = f"{fn}({kind}{'.' + of.text if of else ''})"
-            trace.append((("@aggregate", label), total))
-        return compare(total, ctx)
+            trace.append((("@aggregate", label), total, held))
+        return held
 
     return holds
 
@@ -353,7 +372,7 @@ def _check(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) ->
             return outcome
         offending = list(outcome or ())
         if ctx.trace is not None:
-            ctx.trace.extend((tuple(p), v) for p, v in offending)
+            ctx.trace.extend((tuple(p), v, False) for p, v in offending)
         return not offending
 
     holds.check_name = name  # type: ignore[attr-defined]

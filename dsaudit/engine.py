@@ -97,10 +97,18 @@ def _matches_files(rule: Rule, file: str | None) -> bool:
     return any(fnmatch.fnmatchcase(file, pattern) for pattern in rule.files)
 
 
-def _evidence(trace: list[tuple[tuple[PathKey, ...], Any]]) -> tuple[Evidence, ...]:
+Trace = list[tuple[tuple[PathKey, ...], Any, bool]]
+
+
+def _failing_first(trace: Trace) -> Trace:
+    """Entries that broke the condition first, then the rest (context)."""
+    return [t for t in trace if not t[2]] + [t for t in trace if t[2]]
+
+
+def _evidence(trace: Trace) -> tuple[Evidence, ...]:
     out: list[Evidence] = []
     seen: set[str] = set()
-    for path, value in trace:
+    for path, value, _ in _failing_first(trace):
         shown = format_path(path) if path else "(resource)"
         if shown in seen:
             continue
@@ -112,8 +120,8 @@ def _evidence(trace: list[tuple[tuple[PathKey, ...], Any]]) -> tuple[Evidence, .
     return tuple(out)
 
 
-def _offending_path(trace: list[tuple[tuple[PathKey, ...], Any]]) -> tuple[PathKey, ...]:
-    for path, _ in trace:
+def _offending_path(trace: Trace) -> tuple[PathKey, ...]:
+    for path, _, _ in _failing_first(trace):
         if path and not (isinstance(path[0], str) and path[0].startswith("@")):
             return path
     return ()
@@ -215,7 +223,7 @@ def evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
 
 
 def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
-    trace: list[tuple[tuple[PathKey, ...], Any]] = []
+    trace: Trace = []
     ctx.trace = trace
     try:
         rule.condition(res.attributes, ctx)
@@ -239,7 +247,7 @@ def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
         message += f" [system {system}; datasets at stake: {at_stake}]"
     if rule.guardrails:
         message += " [" + "; ".join(rule.guardrails) + "]"
-    raw_value = next((v for p, v in trace if p == path), None)
+    raw_value = next((v for p, v, _ in trace if p == path), None)
     basis = f"{format_path(path)}={raw_value!r}" if path else ""
     return Result(
         rule.id,

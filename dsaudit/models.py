@@ -142,8 +142,9 @@ class EvalContext:
     params: Mapping[str, Any]
     facts: Any
     """The audit-wide :class:`dsaudit.engine.Facts` (as-of date, taxonomy, resource index)."""
-    trace: list[tuple[tuple[PathKey, ...], Any]] | None = None
-    """When a list, leaves append ``(path, value)`` they examined (used to explain failures)."""
+    trace: list[tuple[tuple[PathKey, ...], Any, bool]] | None = None
+    """When a list, leaves append ``(path, value, held)`` for each value they examined; ``held``
+    is False for values that made the leaf fail (flipped under ``not``); explains failures."""
 
 
 @dataclass(frozen=True, slots=True)

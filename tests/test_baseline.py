@@ -291,11 +291,6 @@ def test_config_value_change_changes_the_fingerprint(root: Path) -> None:
     assert [r["baselined"] for r in results_of(after, "KIT-TLS")] == [False]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine._offending_path takes the first path in the trace, which for `all:` is a "
-    "passing leaf, so the failing value is not in the fingerprint (nor in location/message)",
-)
 def test_fingerprint_follows_the_failing_leaf_of_an_all(tmp_path: Path) -> None:
     root = tmp_path / "org"
     root.mkdir()

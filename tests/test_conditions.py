@@ -166,4 +166,17 @@ def test_trace_records_the_offending_value() -> None:
     res = Resource("dataset", "d", attrs)
     ctx = EvalContext(res, {}, {}, Facts(dt.date(2026, 1, 1), None, {}, {}), trace=[])
     assert not cond(attrs, ctx)
-    assert (("fields", 1, "purpose"), ctx.trace[-1][1]) == ctx.trace[-1]
+    assert ctx.trace is not None
+    failing = [(path, held) for path, _, held in ctx.trace if not held]
+    assert failing == [(("fields", 1, "purpose"), False)]
+
+
+def test_trace_marks_the_failing_leaf_of_all_and_flips_under_not() -> None:
+    env = CompileEnv(taxonomy=load_taxonomy())
+    tree = {"all": [{"path": "a", "equals": True}, {"not": {"path": "b", "equals": "x"}}]}
+    cond = compile_condition(tree, env)
+    attrs = {"a": True, "b": "x"}
+    res = Resource("dataset", "d", attrs)
+    ctx = EvalContext(res, {}, {}, Facts(dt.date(2026, 1, 1), None, {}, {}), trace=[])
+    assert not cond(attrs, ctx)
+    assert ctx.trace == [(("a",), True, True), (("b",), "x", False)]
