@@ -102,8 +102,7 @@ def test_parse_instant_reads_dates_and_offsets() -> None:
 
 
 def test_the_check_is_registered_through_the_hook() -> None:
-    # Until dsaudit.checks_time is listed in BUILTIN_PLUGINS, register it for this test.
-    extra = [] if "dsaudit.checks_time" in BUILTIN_PLUGINS else [("checks_time", checks_time)]
-    host = get_plugin_host(extra_plugins=extra)
+    assert "dsaudit.checks_time" in BUILTIN_PLUGINS
+    host = get_plugin_host()
     registry = collect_registry(host)
     assert registry.checks["elapsed_within"] is elapsed_within
