@@ -186,3 +186,15 @@ def test_every_config_key_is_documented() -> None:
     text = (DOCS / "config.md").read_text("utf-8")
     missing = [key for key in CONFIG_SCHEMA["properties"] if f"`{key}`" not in text]
     assert missing == []
+
+
+def test_documented_config_examples_are_valid(tmp_path: Path) -> None:
+    text = (DOCS / "config.md").read_text("utf-8")
+    yaml_example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    toml_example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "dsaudit.yaml").write_text(yaml_example)
+    (tmp_path / "pyproject.toml").write_text(toml_example)
+    from_yaml = read_config_file(tmp_path / "dsaudit.yaml")
+    from_toml = read_config_file(tmp_path / "pyproject.toml")
+    assert from_yaml["rules"]["CSL-LOG-RETENTION"] == from_toml["rules"]["CSL-LOG-RETENTION"]
+    assert from_toml["outputs"] == [{"format": "sarif", "path": "reports/dsaudit.sarif"}]

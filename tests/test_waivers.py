@@ -32,8 +32,8 @@ def waiver(**overrides: Any) -> dict[str, Any]:
         "rule": "KIT-RET",
         "resources": ["d-1"],
         "justification": "Legal hold for litigation 2026-17, see ticket RISK-88",
-        "requested_by": "li.wei@example.cn",
-        "approved_by": "zhang.min@example.cn",
+        "requested_by": "Li Wei (data platform lead)",
+        "approved_by": "Zhang Min (CISO)",
         "approved_on": "2026-01-15",
         "expires_on": "2026-12-31",
     }
@@ -73,7 +73,7 @@ def test_waiver_in_force_waives_only_its_resource(root: Path) -> None:
     assert statuses(report) == {"d-1": "waived", "d-2": "fail", "x-1": "fail"}
     waived = next(r for r in report["results"] if r["status"] == "waived")
     assert waived["waiver"]["justification"] == waiver()["justification"]
-    assert waived["waiver"]["approved_by"] == "zhang.min@example.cn"
+    assert waived["waiver"]["approved_by"] == "Zhang Min (CISO)"
     assert code == 1
 
 
@@ -207,7 +207,12 @@ REFUSED = [
     ("blank-justification", {"justification": "  "}, "justification", "'justification' is blank"),
     ("no-expiry", {"expires_on": None}, None, "missing 'expires_on'"),
     ("no-approver", {"approved_by": None}, None, "missing 'approved_by'"),
-    ("self-approved", {"approved_by": " LI.WEI@example.cn"}, "approved_by", "must differ"),
+    (
+        "self-approved",
+        {"approved_by": " LI WEI  (data platform lead)"},
+        "approved_by",
+        "must differ",
+    ),
     ("no-scope", {"resources": None}, None, "neither 'resources' nor 'paths'"),
     ("bad-date", {"expires_on": "2026-02-30"}, "expires_on", "not a valid date"),
     ("expires-first", {"expires_on": "2025-12-31"}, "expires_on", "is before approved_on"),
@@ -240,7 +245,7 @@ def test_duplicate_ids_are_refused(root: Path) -> None:
 
 
 def test_refused_waiver_makes_the_audit_exit_2(root: Path) -> None:
-    path = write_waivers(root, waiver(approved_by="li.wei@example.cn"))
+    path = write_waivers(root, waiver(approved_by="Li Wei (data platform lead)"))
     result = audit(root, "--waivers", path, "-q")
     assert result.exit_code == 2
     assert f"waivers.yaml:{line_of_key(path, 'approved_by')}:" in result.output
@@ -259,3 +264,13 @@ def test_empty_waivers_file_means_no_waivers(root: Path) -> None:
     path = root / "waivers.yaml"
     path.write_text("# nothing accepted yet\n")
     assert load_waivers(path) == []
+
+
+def test_documented_waivers_example_is_valid(tmp_path: Path) -> None:
+    docs = Path(__file__).resolve().parent.parent / "docs" / "waivers.md"
+    block = docs.read_text("utf-8").split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "waivers.yaml"
+    path.write_text(block)
+    waivers = load_waivers(path)
+    assert [w.id for w in waivers] == ["W-2026-004", "W-2026-005"]
+    assert waivers[1].paths == ("deploy/legacy/*.yaml",)
