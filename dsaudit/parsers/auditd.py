@@ -14,8 +14,10 @@ the audit root is known; later values win, as systemd does). ``retention_days`` 
 "directives": {...}, "modules": [...], "forwards": [...], "logs_auth": bool}``: legacy
 selector lines, ``$Directive`` lines and RainerScript ``module()``/``action()`` statements
 (spanning lines until their parentheses close). ``$IncludeConfig`` and ``include(file=...)``
-are followed and merged. ``logs_auth`` is true when some rule writes ``auth``/``authpriv``
-messages somewhere (a later ``authpriv.none`` in the same selector cancels it).
+are followed and merged. ``logs_auth`` is true when some rule stores or forwards ``auth``/
+``authpriv`` messages of priority ``info`` or lower (``*``, ``debug``, ``info``) to a file,
+pipe or remote host (a later ``authpriv.none`` in the same selector cancels it; ``omusrmsg``
+terminal messages do not count).
 """
 
 from __future__ import annotations
@@ -171,13 +173,26 @@ _PARAM = re.compile(r'([A-Za-z][\w.]*)\s*=\s*"((?:[^"\\]|\\.)*)"')
 _AUTH = ("auth", "authpriv", "*")
 
 
-def _logs_auth(selector: str) -> bool:
+_LOGGING_PRIORITIES = frozenset({"*", "debug", "info"})
+"""Priorities low enough to catch login events (sshd logs accepted logins at info)."""
+
+
+def _stores(action: str) -> bool:
+    """An action that keeps or ships messages (a file, a forward, a pipe, an output module)."""
+    target = action.strip().lstrip("-")
+    return target.startswith(("/", "@", "|", ":omfile:", ":omfwd:", ":omrelp:"))
+
+
+def _logs_auth(selector: str, action: str) -> bool:
+    if not _stores(action):
+        return False
     verdict = False
     for part in selector.split(";"):
         facilities, _, priority = part.strip().rpartition(".")
         names = [f.strip() for f in facilities.split(",")]
         if any(name in _AUTH for name in names):
-            verdict = priority.strip().lower() != "none"
+            level = priority.strip().lower()
+            verdict = level.lstrip("=") in _LOGGING_PRIORITIES
     return verdict
 
 
@@ -271,7 +286,7 @@ def parse_rsyslog(
     includes = Includes(root, display_path, limits)
     reader = _Rsyslog(display_path, includes)
     reader.read(display_path, text, None)
-    auth_rules = [n for n, r in enumerate(reader.rules) if _logs_auth(r["selector"])]
+    auth_rules = [n for n, r in enumerate(reader.rules) if _logs_auth(r["selector"], r["action"])]
     if auth_rules:
         reader.lines.set(("logs_auth",), reader.lines.line_of(("rules", auth_rules[0])) or 1)
     data = {

@@ -97,6 +97,8 @@ class _Reader:
                                      line=line.number)  # fmt: skip
                 section = stripped[1:-1].strip().lower()
                 self.sections.setdefault(section, {})
+                if self.lines.line_of(("sections", section)) is None:
+                    self.lines.set(("sections", section), top if top is not None else line.number)
                 continue
             if section is None:
                 raise ParseError(f"option {stripped!r} is outside any [section]", file=path,
@@ -124,6 +126,11 @@ def parse_mycnf(
     reader = _Reader(includes)
     reader.read(display_path, text, None)
     server: dict[str, Any] = {}
+    server_sections = [name for name in reader.sections if SERVER_SECTIONS.match(name)]
+    if server_sections:
+        first = reader.lines.line_of(("sections", server_sections[0]))
+        if first is not None:
+            reader.lines.set(("server",), first)
     for section, name, value in reader.order:
         if SERVER_SECTIONS.match(section):
             server[name] = value
