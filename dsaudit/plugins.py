@@ -37,6 +37,7 @@ ENTRY_POINT_GROUP = "dsaudit"
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "dsaudit.parsers.plugin",
+    "dsaudit.parsers.server_plugin",
     "dsaudit.sources.plugin",
     "dsaudit.checks",
     "dsaudit.checks_time",
