@@ -28,6 +28,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -280,25 +281,32 @@ def apply_waivers(audit: AuditResult, waivers: Sequence[Waiver], as_of: dt.date)
     Fills ``audit.waivers`` with every waiver in force and adds warnings for expired, stale,
     not-yet-approved and soon-expiring waivers.
     """
-    active = [w for w in waivers if w.in_force(as_of)]
-    expired = [w for w in waivers if w.is_expired(as_of)]
+    active: dict[str, list[Waiver]] = defaultdict(list)
+    expired: dict[str, list[Waiver]] = defaultdict(list)
+    for w in waivers:
+        if w.in_force(as_of):
+            active[w.rule].append(w)
+        elif w.is_expired(as_of):
+            expired[w.rule].append(w)
     used: dict[str, int] = {w.id: 0 for w in waivers}
     for result in audit.results:
-        if result.status is not Status.FAIL:
+        if result.status is not Status.FAIL or (
+            result.rule_id not in active and result.rule_id not in expired
+        ):
             continue
-        waiver = next((w for w in active if w.matches(result)), None)
+        waiver = next((w for w in active.get(result.rule_id, ()) if w.matches(result)), None)
         if waiver is not None:
             result.status = Status.WAIVED
             result.waiver = dict(waiver.record)
             used[waiver.id] += 1
             continue
-        lapsed = next((w for w in expired if w.matches(result)), None)
+        lapsed = next((w for w in expired.get(result.rule_id, ()) if w.matches(result)), None)
         if lapsed is not None:
             result.message = (
                 f"{result.message} [waiver {lapsed.id} expired on {lapsed.expires_on.isoformat()}]"
             ).lstrip()
             used[lapsed.id] += 1
-    audit.waivers = [dict(w.record) for w in active]
+    audit.waivers = [dict(w.record) for w in waivers if w.in_force(as_of)]
     audit.warnings.extend(waiver_warnings(waivers, used, as_of, set(audit.rules)))
 
 
