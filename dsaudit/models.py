@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -226,6 +227,8 @@ class AuditResult:
         return [*self.results, *self.errors]
 
 
+_LINE_NUMBER = re.compile(r":\d+(?=[:\s)])|\bline \d+")
+
 TOOL_RULES = {
     "DSAUDIT-PARSE": "A file could not be parsed or read",
     "DSAUDIT-LIMIT": "An input exceeded a resource limit",
@@ -255,6 +258,6 @@ def tool_error(
         resource_id=resource_id,
         message=message,
         location=location or NO_LOCATION,
-        fingerprint_basis=message,
+        fingerprint_basis=_LINE_NUMBER.sub(":", message),
         detail=detail,
     )

@@ -233,6 +233,8 @@ def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, 
                        err=True)  # fmt: skip
             failed = True
             continue
+        for warning in getattr(reporter, "last_warnings", ()) or ():
+            click.echo(f"dsaudit: warning: {fmt}: {warning}", err=True)
         if path is None:
             click.echo(text if isinstance(text, str) else text.decode("utf-8"), nl=False)
         else:
