@@ -1,0 +1,113 @@
+"""The consumer-app sample (sample_configs/consumer-app): its exact findings, checked by hand.
+
+Panda Kids Learning processes children's data and exports personal information; the README
+explains each violation. The audit runs every shipped pack as of 2026-06-01 (its dsaudit.yaml).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dsaudit.audit import run_audit
+from dsaudit.config import build_config
+from dsaudit.models import AuditResult, Status
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_configs" / "consumer-app"
+ORG = "Panda Kids Learning Technology Co., Ltd."
+
+EXPECTED_FAILURES = {
+    # configs
+    ("CFG-ENCRYPTION-AT-REST", "config/storage/s3-analytics.yaml"),
+    ("CFG-HTTP-ENDPOINT", "config/services/recommender.yaml"),
+    ("CFG-PI-IN-CONFIG", "config/test/fixtures.ini"),
+    ("CFG-PLAINTEXT-SECRETS", "config/services/sms.env"),
+    ("CFG-TLS-ENABLED", "config/cache/redis.json"),
+    ("CFG-TLS-MIN-VERSION", "config/db/postgres.yaml"),
+    ("CSL-LOG-RETENTION", "config/logging/logging.yaml"),
+    # systems
+    ("MLPS-EVAL-L2", "centre-cameras"),
+    ("PIPL-AUTOMATED-DECISION-OPTOUT", "recommender"),
+    ("PIPL-PUBLIC-CAMERA-PURPOSE", "centre-cameras"),
+    # datasets
+    ("MPL-GUARDIAN-CONSENT", "voice-practice"),
+    ("PIPL-MINOR-GUARDIAN-CONSENT", "voice-practice"),
+    ("PIPL-SENSITIVE-NECESSITY", "voice-practice"),
+    ("NDSMR-CONSENT-RETENTION", "learning-analytics"),
+    ("PIPL-RETENTION-DELETION", "learning-analytics"),
+    ("PIPL-RETENTION-LIMIT", "learning-analytics"),
+    ("PIPL-LEGAL-BASIS", "support-tickets"),
+    ("PIPL-SENSITIVE-SEPARATE-CONSENT", "support-tickets"),
+    ("PIPL-SENSITIVE-SEPARATE-CONSENT", "visitor-faces"),
+    # processors
+    ("NDSMR-PROCESSOR-CONTRACT", "p-callcentre"),
+    ("PIPL-ENTRUSTED-CONTRACT", "p-callcentre"),
+    ("PIPL-ENTRUSTED-DELETION", "p-callcentre"),
+    # organization and records
+    ("PIPL-COMPLIANCE-AUDIT", ORG),
+    ("PIPL-PIA-RETENTION", "pia-analytics"),
+    # transfers: 137,000 individuals and 12,000 individuals' sensitive PI counted in 2026
+    ("PIPL-SHARING-SEPARATE-CONSENT", "t-bookstore-cn"),
+    ("XB-ASSESS", "t-voice-jp"),
+    ("XB-CONSENT", "t-voice-jp"),
+    ("XB-EXEMPT", "t-crash-de"),
+    ("XB-PIA", "t-crash-de"),
+    ("XB-SCC-CERT", "t-crash-de"),
+}
+
+EXPECTED_PASSES = {
+    ("XB-EXEMPT", "t-hr-hq"),
+    ("XB-EXEMPT", "t-payments"),
+    ("XB-SCC-CERT", "t-analytics-us"),
+    ("XB-APPROVAL-RECORDED", "t-voice-jp"),
+    ("PIPL-MINOR-GUARDIAN-CONSENT", "child-profiles"),
+    ("PIPL-MINOR-POLICY", "voice-practice"),
+    ("PIPL-SENSITIVE-SEPARATE-CONSENT", "parent-accounts"),
+    ("PIPL-ENTRUSTED-DELETION", "p-sms"),
+    ("PIPL-PIPO", ORG),
+    ("PIPL-NOTICE", ORG),
+    ("PIPL-TRAINING", ORG),
+    ("CFG-LOG-RETENTION", "config/logging/loki.yaml"),
+}
+
+
+@pytest.fixture(scope="module")
+def audit() -> AuditResult:
+    config = build_config(SAMPLE)
+    return run_audit(config)
+
+
+def test_runs_as_of_its_configured_date_without_errors(audit: AuditResult) -> None:
+    assert audit.metadata["as_of"] == "2026-06-01"
+    assert [e.message for e in audit.errors] == []
+    assert [r for r in audit.results if r.status is Status.ERROR] == []
+
+
+def test_exact_failing_findings(audit: AuditResult) -> None:
+    failing = {
+        (r.rule_id, r.resource_id, str(r.status)) for r in audit.results if r.status is Status.FAIL
+    }
+    assert failing == {(rule, res, "fail") for rule, res in EXPECTED_FAILURES}
+
+
+def test_compliant_items_pass(audit: AuditResult) -> None:
+    passing = {(r.rule_id, r.resource_id) for r in audit.results if r.status is Status.PASS}
+    assert EXPECTED_PASSES - passing == set()
+
+
+def test_a_compliant_export_flips_when_volumes_grow(tmp_path: Path) -> None:
+    """t-analytics-us passes on a standard contract only while the 2026 total stays under 1M
+    (995,000 + 30,000 + 12,000 crosses it)."""
+    copy = tmp_path / "consumer-app"
+    shutil.copytree(SAMPLE, copy)
+    transfers = copy / "inventory" / "transfers.yaml"
+    transfers.write_text(
+        transfers.read_text("utf-8").replace("individuals_ytd: 95000", "individuals_ytd: 995000"),
+        "utf-8",
+    )
+    result = run_audit(build_config(copy))
+    got = {(r.rule_id, r.resource_id): r.status for r in result.results}
+    assert got[("XB-ASSESS", "t-analytics-us")] is Status.FAIL
+    assert ("XB-SCC-CERT", "t-analytics-us") not in got
