@@ -25,6 +25,8 @@ from dsaudit.waivers import add_input, display_path, input_record, read_document
 
 BASELINE_VERSION = 1
 SCHEMA_ID = "https://dsaudit.dev/schemas/baseline-v1.json"
+_MAY_MATCH = (Status.FAIL, Status.WAIVED, Status.SUPPRESSED)
+"""Statuses a baselined finding can have now (only failing results are recorded)."""
 MAX_LISTED = 10
 """How many fixed findings a warning names before it says "and N more"."""
 
@@ -37,10 +39,10 @@ class Baseline:
     entries: dict[str, dict[str, Any]]
 
 
-def entry_of(result: Result) -> dict[str, Any]:
+def entry_of(result: Result, fingerprint: str | None = None) -> dict[str, Any]:
     """The baseline entry for one failing result."""
     return {
-        "fingerprint": result.fingerprint,
+        "fingerprint": fingerprint or result.fingerprint,
         "rule_id": result.rule_id,
         "severity": str(result.severity),
         "resource_kind": result.resource_kind,
@@ -54,7 +56,9 @@ def baseline_document(audit: AuditResult) -> dict[str, Any]:
     entries: dict[str, dict[str, Any]] = {}
     for result in audit.results:
         if result.status is Status.FAIL:
-            entries.setdefault(result.fingerprint, entry_of(result))
+            fingerprint = result.fingerprint
+            if fingerprint not in entries:
+                entries[fingerprint] = entry_of(result, fingerprint)
     findings = sorted(
         entries.values(),
         key=lambda e: (e["rule_id"], e["resource_kind"], e["resource_id"], e["fingerprint"]),
@@ -90,6 +94,8 @@ def apply_baseline(audit: AuditResult, baseline: Baseline) -> list[dict[str, Any
     seen: set[str] = set()
     matched = 0
     for result in audit.results:
+        if result.status not in _MAY_MATCH:
+            continue
         fingerprint = result.fingerprint
         if fingerprint not in baseline.entries:
             continue

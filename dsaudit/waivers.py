@@ -28,6 +28,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -77,13 +78,11 @@ class Waiver:
         """Whether this waiver is about ``result`` (rule, resource and file), in force or not."""
         if result.rule_id != self.rule:
             return False
-        if self.resources and not any(
-            fnmatch.fnmatchcase(result.resource_id, pattern) for pattern in self.resources
-        ):
+        if self.resources and not _globs(self.resources).match(result.resource_id):
             return False
         if self.paths:
             file = result.location.file
-            if file is None or not any(fnmatch.fnmatchcase(file, p) for p in self.paths):
+            if file is None or not _globs(self.paths).match(file):
                 return False
         return True
 
@@ -98,6 +97,12 @@ class Waiver:
     def in_force(self, as_of: dt.date) -> bool:
         """Approved on or before ``as_of`` and not expired."""
         return not self.is_expired(as_of) and not self.is_pending(as_of)
+
+
+@cache
+def _globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One compiled regex for a tuple of fnmatch patterns (case-sensitive)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
 
 
 # -- reading documents --------------------------------------------------------------------
