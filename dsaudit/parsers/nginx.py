@@ -40,6 +40,11 @@ from dsaudit.parsers.lines import Includes, LineMap, decode, host_root
 
 UNIT_DIRS = frozenset({"conf.d", "sites-enabled", "sites-available"})
 WEAK_CIPHER_MARKERS = ("RC4", "DES", "MD5", "NULL", "EXP", "ADH", "AECDH", "LOW", "IDEA", "SEED")
+BLOCK_DIRECTIVES = frozenset(
+    {"http", "server", "location", "events", "upstream", "stream", "mail", "map", "geo", "if",
+     "types", "split_clients", "limit_except", "match", "js_import", "charset_map"}
+)  # fmt: skip
+"""Directives known to open a block; another name spanning lines before ``{`` lacks a ``;``."""
 INHERITED_DIRECTIVES = ("ssl_protocols", "ssl_ciphers", "access_log", "ssl_prefer_server_ciphers")
 
 Token = tuple[str, int]
@@ -133,6 +138,10 @@ class _Builder:
             elif token == "{":
                 if not words:
                     raise ParseError("'{' without a block name", file=path, line=line)
+                name = _word(words[0][0])
+                if name not in BLOCK_DIRECTIVES and words[-1][1] != words[0][1]:
+                    raise ParseError(f"directive {name!r} is missing ';'", file=path,
+                                     line=words[0][1])  # fmt: skip
                 block, bpath = blocks[-1]
                 child = _new_block(_word(words[0][0]), [_word(w) for w, _ in words[1:]])
                 cpath = (*bpath, "blocks", len(block["blocks"]))
