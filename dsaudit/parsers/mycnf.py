@@ -75,7 +75,7 @@ class _Reader:
                 if top is None:
                     self.comments[line.number] = stripped[1:].strip()
                 continue
-            if stripped.startswith("!include"):
+            if stripped.startswith("!"):
                 directive, _, target = stripped.partition(" ")
                 if directive not in ("!include", "!includedir") or not target.strip():
                     raise ParseError(f"malformed directive {stripped!r} (expected '!include "
