@@ -11,6 +11,7 @@ Shape::
                   "ssl_ciphers": "HIGH:!aNULL:!MD5", "weak_ciphers": [],
                   "access_log": [["/var/log/nginx/shop.log", "main"]], "access_log_off": false,
                   "locations": ["/", "/api/"]}],
+     "tls_servers": [...],                  # the servers with ``ssl`` true, same shape
      "inherited_from": "etc/nginx/nginx.conf" | None,
      "includes": [...]}
 
@@ -301,6 +302,15 @@ def _server(
     }
 
 
+def _copy_lines(lines: LineMap, source: tuple[Any, ...], target: tuple[Any, ...]) -> None:
+    for key in ("", "ssl_protocols", "ssl_ciphers", "weak_ciphers", "access_log",
+                "access_log_off"):  # fmt: skip
+        path = (*source, key) if key else source
+        line = lines.line_of(path)
+        if line is not None:
+            lines.set((*target, key) if key else target, line)
+
+
 def _main_conf(path: PurePosixPath) -> PurePosixPath:
     """The ``nginx.conf`` a unit file belongs to (next to its folder)."""
     return path.parent.parent / "nginx.conf"
@@ -356,12 +366,16 @@ def parse_nginx(
     data["name"] = None if context == "main" else "http"
     servers = _flatten_servers(data, builder.lines, located)
     del data["name"]
+    tls_servers = [server for server in servers if server["ssl"]]
+    for j, i in enumerate(n for n, server in enumerate(servers) if server["ssl"]):
+        _copy_lines(builder.lines, ("servers", i), ("tls_servers", j))
     document = {
         "format": "nginx",
         "context": context,
         "directives": data["directives"],
         "blocks": data["blocks"],
         "servers": servers,
+        "tls_servers": tls_servers,
         "inherited_from": source,
         "includes": includes.as_list(),
         "origins": builder.origins,

@@ -11,9 +11,11 @@ case-insensitive (stored lower-case); the **last** value wins, as in PostgreSQL;
 
 ``pg_hba.conf`` -> ``{"format": "pg_hba", "entries": [{"type": "hostssl",
 "database": ["all"], "user": ["app"], "address": "10.0.0.0/8", "netmask": None,
-"method": "scram-sha-256", "options": {}, "remote": true, "encrypted": true}]}``. ``remote``
+"method": "scram-sha-256", "options": {}, "remote": true, "encrypted": true,
+"unencrypted_remote": false}]}``. ``remote``
 is false for ``local`` lines and loopback or ``samehost`` addresses; ``encrypted`` is true for
-``local``, ``hostssl`` and ``hostgssenc`` lines. Lines may be continued with ``\\``
+``local``, ``hostssl`` and ``hostgssenc`` lines; ``unencrypted_remote`` is a remote line that
+is not encrypted and does not ``reject``. Lines may be continued with ``\\``
 (PostgreSQL 16). A line with an unknown type or method, or too few fields, is a ParseError.
 """
 
@@ -208,6 +210,7 @@ def _hba_entry(fields: list[tuple[str, bool]], path: str, line: int) -> dict[str
         and (address or "").lower() not in LOOPBACK
         and not (netmask == "255.255.255.255" and address == "127.0.0.1")
     )
+    encrypted = kind in ("local", "hostssl", "hostgssenc")
     return {
         "type": kind,
         "database": database,
@@ -217,7 +220,8 @@ def _hba_entry(fields: list[tuple[str, bool]], path: str, line: int) -> dict[str
         "method": method,
         "options": options,
         "remote": remote,
-        "encrypted": kind in ("local", "hostssl", "hostgssenc"),
+        "encrypted": encrypted,
+        "unencrypted_remote": remote and not encrypted and method != "reject",
     }
 
 
