@@ -1,7 +1,9 @@
 """Run a command and measure it: wall time, peak RSS of the process and of its whole tree.
 
-* ``peak_rss_mb`` comes from ``os.wait4`` (the kernel's ``ru_maxrss`` for that one child; it
-  also covers grandchildren the child waited for, as the largest of them, not their sum).
+* ``peak_rss_mb`` is the kernel's ``ru_maxrss`` of the command: the largest single process (a
+  grandchild the command waited for counts as the larger of the two, not their sum). It is read
+  through GNU ``/usr/bin/time -f %M`` when that exists, because a child forked straight from a
+  big benchmark process inherits the parent's high-water mark; without it, from ``os.wait4``.
 * ``tree_rss_mb`` is sampled from ``/proc`` every 50 ms: the largest sum of RSS over the child
   and all its descendants (worker processes under ``--jobs``). Sampling can miss short peaks;
   on systems without ``/proc`` it is None.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import tempfile
 import threading
@@ -21,6 +24,16 @@ from pathlib import Path
 
 _PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20 if hasattr(os, "sysconf") else 4096 / 2**20
 _SAMPLE_SECONDS = 0.05
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
+def _time_maxrss_kib(text: str) -> float | None:
+    """MiB from GNU time's ``%M`` output (KiB on its last line), or None."""
+    lines = text.strip().splitlines()
+    try:
+        return int(lines[-1]) / 1024 if lines else None
+    except ValueError:  # e.g. "Command terminated by signal 9" and no number
+        return None
 
 
 @dataclass(slots=True)
@@ -52,6 +65,12 @@ def _children_by_parent() -> dict[int, list[int]]:
         ppid = int(stat[stat.rindex(b")") + 2 :].split(maxsplit=2)[1])
         tree.setdefault(ppid, []).append(int(entry.name))
     return tree
+
+
+def _kill_group(pid: int) -> None:
+    """Kill the process group the measured command leads (the command and its children)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _children(pid: int, tree: dict[int, list[int]] | None) -> list[int]:
@@ -105,13 +124,18 @@ def run_measured(
     A run that outlives ``timeout`` seconds is killed (its return code is then negative).
     """
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as rss,
+    ):
+        wrapped = [GNU_TIME, "-f", "%M", "-o", rss.name, *argv] if GNU_TIME else list(argv)
         start = time.perf_counter()
-        proc = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=err)
+        proc = subprocess.Popen(wrapped, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
         sampler = _TreeSampler(proc.pid) if os.path.isdir("/proc") else None
         if sampler:
             sampler.start()
-        killer = threading.Timer(timeout, proc.kill) if timeout else None
+        killer = threading.Timer(timeout, _kill_group, (proc.pid,)) if timeout else None
         if killer:
             killer.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -124,13 +148,14 @@ def run_measured(
             sampler.join()
         out.seek(0)
         err.seek(0)
+        rss.seek(0)
         return Measurement(
             argv=list(argv),
             returncode=proc.returncode,
             wall_s=wall,
             user_s=usage.ru_utime,
             sys_s=usage.ru_stime,
-            peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+            peak_rss_mb=_time_maxrss_kib(rss.read()) or usage.ru_maxrss / 1024,  # KiB -> MiB
             tree_rss_mb=sampler.peak if sampler else None,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),

@@ -118,7 +118,8 @@ def plan(args: argparse.Namespace, base: Path) -> tuple[list[Peer], list[str]]:
         def dsaudit_counts(m: Measurement, report: Path = report) -> dict[str, int]:
             return k_counts(read_report(report).failing_by_rule)
 
-        label = f"dsaudit {version} audit N={n}" + (f" --jobs {args.jobs}" if args.jobs else "")
+        name = version if version.startswith("dsaudit") else f"dsaudit {version}"
+        label = f"{name} audit N={n}" + (f" --jobs {args.jobs}" if args.jobs else "")
         peers.append(Peer(label, argv, dsaudit_counts, ok_exit_codes=(0, 1, 2)))
     if args.checkov:
         checkov = args.checkov_bin or shutil.which("checkov")

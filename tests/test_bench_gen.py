@@ -207,3 +207,11 @@ def test_measure_reports_peak_rss_of_the_process_and_its_tree() -> None:
     assert m.peak_rss_mb >= 140  # the larger of the two processes
     if Path("/proc").is_dir():
         assert m.tree_rss_mb >= 240  # both at once
+
+
+def test_measure_kills_a_command_that_outlives_its_timeout() -> None:
+    measure = bench_module("measure")
+    m = measure.run_measured(["bash", "-c", "sleep 30; echo late"], timeout=0.5)
+    assert m.returncode != 0
+    assert m.wall_s < 10
+    assert "late" not in m.stdout
