@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import re
 import warnings
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 import yaml
@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from dsaudit.errors import LimitError, ParseError
 from dsaudit.limits import Limits
-from dsaudit.models import PathKey
+from dsaudit.parsers import fastyaml
 from dsaudit.parsers.textguard import yaml_depth_bound
 
 _ALIAS_CANDIDATE = re.compile(rb"\*[0-9A-Za-z_\-]")
@@ -134,6 +134,12 @@ def load_yaml(display_path: str, content: bytes, limits: Limits) -> list[tuple[i
     if yaml_depth_bound(content, limits.max_depth) > limits.max_depth:
         check_depth_exactly(display_path, content, limits.max_depth)
     may_alias = _ALIAS_CANDIDATE.search(content) is not None
+    if not may_alias:
+        # Fast path (libyaml events -> data); anything unusual falls back to the strict loader.
+        try:
+            return fastyaml.load_all(content, limits.max_depth)
+        except fastyaml.Fallback:
+            pass
     documents: list[tuple[int, Any]] = []
     gc_was_enabled = gc.isenabled()
     gc.disable()
@@ -296,112 +302,3 @@ def check_alias_budget(display_path: str, root: Node, limits: Limits) -> int:
             if child_id not in sizes:
                 stack.append((child, False))
     return sizes[id(root)]
-
-
-class YamlSource:
-    """The text of one YAML file, composed into nodes the first time a line is asked for."""
-
-    __slots__ = ("_content", "_roots")
-
-    def __init__(self, content: bytes) -> None:
-        self._content: bytes | None = content
-        self._roots: list[Node] | None = None
-
-    def root(self, index: int) -> Node | None:
-        if self._roots is None:
-            assert self._content is not None
-            loader = _base_loader()(self._content)
-            roots: list[Node] = []
-            try:
-                while loader.check_node():
-                    roots.append(loader.get_node())
-            except yaml.YAMLError:
-                pass  # the file loaded once; keep what composes
-            finally:
-                loader.dispose()
-            self._roots = roots
-            self._content = None
-        return self._roots[index] if index < len(self._roots) else None
-
-
-class YamlLocator:
-    """Resolve a path in document ``index`` of a YAML file to a 1-based line.
-
-    Mapping entries resolve to the line of their key (the same line as a scalar value, and
-    the line a reader looks for when the value is a block collection); list items to the
-    line where the item starts. Keys inherited through ``<<`` merges resolve to the merged
-    mapping. An unresolvable path gives the line of its deepest resolvable ancestor.
-    """
-
-    __slots__ = ("_cache", "_index", "_source")
-
-    def __init__(self, source: YamlSource, index: int) -> None:
-        self._source = source
-        self._index = index
-        self._cache: dict[tuple[PathKey, ...], int | None] = {}
-
-    def line_of(self, path: Sequence[PathKey]) -> int | None:
-        key = tuple(path)
-        if key not in self._cache:
-            self._cache[key] = self._resolve(key)
-        return self._cache[key]
-
-    def _resolve(self, path: tuple[PathKey, ...]) -> int | None:
-        node = self._source.root(self._index)
-        if node is None:
-            return None
-        line = _line(node)
-        for step in path:
-            found = _step(node, step)
-            if found is None:
-                break
-            line, node = found
-        return line
-
-
-def _step(node: Node, step: PathKey) -> tuple[int, Node] | None:
-    if isinstance(node, SequenceNode):
-        if isinstance(step, int) and not isinstance(step, bool) and 0 <= step < len(node.value):
-            item = node.value[step]
-            return _line(item), item
-        return None
-    if isinstance(node, MappingNode):
-        return _mapping_step(node, step, depth=0)
-    return None
-
-
-def _mapping_step(node: MappingNode, step: PathKey, depth: int) -> tuple[int, Node] | None:
-    if depth > 50:
-        return None
-    found: tuple[int, Node] | None = None
-    merges: list[Node] = []
-    for key_node, value_node in node.value:
-        if key_node.tag == _MERGE_TAG:
-            merges.append(value_node)
-        elif _key_matches(key_node, step):
-            found = _line(key_node), value_node  # the last one wins, as in the data
-    if found is not None:
-        return found
-    for merged in merges:
-        targets = merged.value if isinstance(merged, SequenceNode) else [merged]
-        for target in targets:
-            if isinstance(target, MappingNode):
-                hit = _mapping_step(target, step, depth + 1)
-                if hit is not None:
-                    return hit
-    return None
-
-
-def _key_matches(key_node: Node, step: PathKey) -> bool:
-    if not isinstance(key_node, ScalarNode):
-        return False
-    if key_node.value == str(step) and (
-        isinstance(step, str) or key_node.tag != "tag:yaml.org,2002:str"
-    ):
-        return True
-    if key_node.tag == "tag:yaml.org,2002:str":
-        return False
-    try:
-        return bool(yaml.constructor.SafeConstructor().construct_object(key_node) == step)
-    except yaml.YAMLError:
-        return False
