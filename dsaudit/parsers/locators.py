@@ -341,3 +341,199 @@ def ini_line_map(text: str) -> dict[tuple[Any, ...], int]:
         for key, number in defaults.items():
             lines.setdefault((name, key), number)
     return lines
+
+
+# --- YAML -------------------------------------------------------------------------------
+
+
+class _YamlMap:
+    """A mapping in the line index: raw key -> (key line, child, key is a plain scalar)."""
+
+    __slots__ = ("entries", "merges")
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[int, Any, bool]] = {}
+        self.merges: list[Any] = []
+
+
+class _YamlSeq:
+    """A sequence in the line index: (item line, child) per item."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, Any]] = []
+
+
+_EXPECT_KEY = object()
+_COMPLEX_KEY = object()
+
+
+def index_yaml(content: bytes) -> list[tuple[int, Any]]:
+    """``(line, tree)`` per document from a stream of libyaml events (no node tree).
+
+    The tree keeps only what line lookups need: mapping keys, sequence items and their lines
+    (scalars are ``None``), a few times lighter than PyYAML's composed nodes with their marks.
+    Stops quietly at a syntax error (the file parsed once already).
+    """
+    import gc
+
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = loader_class(content)
+    documents: list[tuple[int, Any]] = []
+    anchors: dict[str, Any] = {}
+    stack: list[list[Any]] = []
+    root: tuple[int, Any] | None = None
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+
+    def attach(line: int, child: Any, key: tuple[str, int, bool] | None) -> None:
+        nonlocal root
+        if not stack:
+            root = (line, child)
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if type(container) is _YamlSeq:
+            container.items.append((line, child))
+        elif frame[1] is _EXPECT_KEY:
+            frame[1] = key if key is not None else _COMPLEX_KEY
+        else:
+            pending = frame[1]
+            frame[1] = _EXPECT_KEY
+            if pending is not _COMPLEX_KEY:
+                raw, key_line, plain = pending
+                if plain and raw == "<<":
+                    container.merges.append(child)
+                else:
+                    container.entries[raw] = (key_line, child, plain)
+
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                line = event.start_mark.line + 1
+                if event.anchor:
+                    anchors[event.anchor] = None
+                attach(line, None, (event.value, line, bool(event.implicit[0])))
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                container: Any = _YamlMap() if kind is yaml.MappingStartEvent else _YamlSeq()
+                if event.anchor:
+                    anchors[event.anchor] = container
+                attach(event.start_mark.line + 1, container, None)
+                stack.append([container, _EXPECT_KEY])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                attach(event.start_mark.line + 1, anchors.get(event.anchor), None)
+            elif kind is yaml.DocumentStartEvent:
+                root = None
+            elif kind is yaml.DocumentEndEvent:
+                documents.append(root if root is not None else (1, None))
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+        if gc_was_enabled:
+            gc.enable()
+    return documents
+
+
+class YamlSource:
+    """The text of one YAML file, indexed for lines the first time a line is asked for."""
+
+    __slots__ = ("_content", "_documents")
+
+    def __init__(self, content: bytes) -> None:
+        self._content: bytes | None = content
+        self._documents: list[tuple[int, Any]] | None = None
+
+    def document(self, index: int) -> tuple[int, Any] | None:
+        if self._documents is None:
+            assert self._content is not None
+            self._documents = index_yaml(self._content)
+            self._content = None
+        return self._documents[index] if index < len(self._documents) else None
+
+
+class YamlLocator:
+    """Resolve a path in document ``index`` of a YAML file to a 1-based line.
+
+    Mapping entries resolve to the line of their key (the same line as a scalar value, and
+    the line a reader looks for when the value is a block collection); list items to the
+    line where the item starts. Keys inherited through ``<<`` merges resolve to the merged
+    mapping. An unresolvable path gives the line of its deepest resolvable ancestor.
+    """
+
+    __slots__ = ("_cache", "_index", "_source")
+
+    def __init__(self, source: YamlSource, index: int) -> None:
+        self._source = source
+        self._index = index
+        self._cache: dict[tuple[PathKey, ...], int | None] = {}
+
+    def line_of(self, path: Sequence[PathKey]) -> int | None:
+        key = tuple(path)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(key)
+        return self._cache[key]
+
+    def _resolve(self, path: tuple[PathKey, ...]) -> int | None:
+        document = self._source.document(self._index)
+        if document is None:
+            return None
+        line, node = document
+        for step in path:
+            found = _yaml_step(node, step)
+            if found is None:
+                break
+            line, node = found
+        return line
+
+
+def _yaml_step(node: Any, step: PathKey) -> tuple[int, Any] | None:
+    if type(node) is _YamlSeq:
+        if isinstance(step, int) and not isinstance(step, bool) and 0 <= step < len(node.items):
+            return node.items[step]
+        return None
+    if type(node) is _YamlMap:
+        return _yaml_map_step(node, step, depth=0)
+    return None
+
+
+def _yaml_map_step(node: _YamlMap, step: PathKey, depth: int) -> tuple[int, Any] | None:
+    if depth > 50:
+        return None
+    if isinstance(step, str):
+        hit = node.entries.get(step)
+        if hit is not None:
+            return hit[0], hit[1]
+    else:
+        for raw, (line, child, plain) in node.entries.items():
+            if plain and _plain_scalar_value(raw) == step:
+                return line, child
+    for merged in node.merges:
+        targets = merged.items if type(merged) is _YamlSeq else [(0, merged)]
+        for _, target in targets:
+            if type(target) is _YamlMap:
+                found = _yaml_map_step(target, step, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def _plain_scalar_value(raw: str) -> Any:
+    """The value PyYAML's safe loader gives a plain scalar (``80`` -> 80, ``yes`` -> True)."""
+    import yaml
+
+    loader = yaml.SafeLoader("")
+    try:
+        tag = loader.resolve(yaml.ScalarNode, raw, (True, False))
+        return loader.construct_object(yaml.ScalarNode(tag, raw))
+    except yaml.YAMLError:
+        return raw
+    finally:
+        loader.dispose()

@@ -24,6 +24,8 @@ from dsaudit.parsers.locators import (
     JsonIndex,
     JsonLocator,
     LineMapLocator,
+    YamlLocator,
+    YamlSource,
     ini_line_map,
     toml_line_map,
 )
@@ -34,7 +36,7 @@ from dsaudit.parsers.textguard import (
     ignore_comments,
     to_utf8,
 )
-from dsaudit.parsers.yamlsafe import YamlLocator, YamlSource, load_yaml
+from dsaudit.parsers.yamlsafe import load_yaml
 
 __all__ = [
     "BUILTIN_PARSERS",

@@ -491,18 +491,20 @@ def test_yaml_locator_int_and_bool_keys() -> None:
 
 
 def test_locator_is_lazy_and_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dsaudit.parsers import yamlsafe
+    from dsaudit.parsers import locators
 
-    composed = []
-    real = yamlsafe.YamlSource.root
+    indexed: list[int] = []
+    real = locators.index_yaml
 
-    def counting_root(self: yamlsafe.YamlSource, index: int):  # type: ignore[no-untyped-def]
-        composed.append(self._roots is None)
-        return real(self, index)
+    def counting_index(content: bytes):  # type: ignore[no-untyped-def]
+        indexed.append(len(content))
+        return real(content)
 
-    monkeypatch.setattr(yamlsafe.YamlSource, "root", counting_root)
+    monkeypatch.setattr(locators, "index_yaml", counting_index)
     docs = _parse("l.yaml", "---\na: 1\n---\nb: 2\n")
-    assert composed == []  # parsing did not compose for lines
+    assert indexed == []  # parsing did not index lines
+    assert docs[0].locator is not None and docs[1].locator is not None
     assert docs[0].locator.line_of(["a"]) == 2
     assert docs[1].locator.line_of(["b"]) == 4
-    assert composed == [True, False]  # composed once for the whole file
+    assert docs[1].locator.line_of(["b"]) == 4
+    assert indexed == [len("---\na: 1\n---\nb: 2\n")]  # once for the whole file
