@@ -398,9 +398,12 @@ class _Loader:
                 target_text = " or ".join(targets) if len(targets) < 3 else "any section"
                 for res in self.ids[section].values():
                     value = res.attributes.get(key)
-                    if value is None or value in known:
+                    if value is None:
                         continue
-                    if type(value) is list and all(item in known for item in value):
+                    if type(value) is list:
+                        if all(item in known for item in value):
+                            continue
+                    elif value in known:
                         continue
                     for path, item in _references(res.attributes, key):
                         if item not in known:
