@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Callable, Iterator, Sequence
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
@@ -28,7 +28,8 @@ class JsonIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self._scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
-        self._newlines: list[int] | None = None
+        self._known_offsets: list[int] = [0]
+        self._known_lines: list[int] = [1]
         self._objects: dict[int, list[tuple[str, int, int]]] = {}
         self._arrays: dict[int, list[int]] = {}
 
@@ -37,9 +38,14 @@ class JsonIndex:
         return match.end() if match else at
 
     def line(self, offset: int) -> int:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
-        return bisect_right(self._newlines, offset - 1) + 1
+        """1-based line of ``offset``: counts newlines from the nearest known offset before it
+        (no index of every newline; lookups in file order cost one pass in total)."""
+        at = bisect_right(self._known_offsets, offset) - 1
+        base, base_line = self._known_offsets[at], self._known_lines[at]
+        line = base_line + self.text.count("\n", base, offset)
+        insort(self._known_offsets, offset)
+        self._known_lines.insert(at + 1, line)
+        return line
 
     def root(self) -> int:
         return self.skip_ws(0)

@@ -149,7 +149,11 @@ def json_depth_bound(content: bytes, max_depth: int) -> int:
         content = content.replace(b"\\\\", b"").replace(b'\\"', b"")
     brackets = content.translate(None, _JSON_STRING_DELETE)
     if b'"' in brackets:
-        brackets = _JSON_STRING.sub(b"", brackets)
+        # Removing two adjacent quotes changes no bracket's inside/outside-a-string parity,
+        # and most strings hold no bracket: drop those at C speed, then strip the rest.
+        brackets = brackets.replace(b'""', b"")
+        if b'"' in brackets:
+            brackets = _JSON_STRING.sub(b"", brackets)
     brackets = brackets.translate(None, _JSON_DELETE)
     openers = brackets.count(b"[") + brackets.count(b"{")
     if openers <= max_depth:
