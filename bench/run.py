@@ -57,18 +57,23 @@ def probe(cmd: list[str]) -> tuple[str | None, str | None]:
     return (version.stdout.strip() or "unknown"), None
 
 
-def org_dir(datasets: int, configs: int, seed: int, inventory_format: str) -> Path:
-    return CORPUS / f"org-d{datasets}-c{configs}-s{seed}-{inventory_format}"
+def org_dir(root: Path, datasets: int, configs: int, seed: int, inventory_format: str) -> Path:
+    return root / f"org-d{datasets}-c{configs}-s{seed}-{inventory_format}"
 
 
 def ensure_org(
-    datasets: int, configs: int, seed: int, inventory_format: str, regenerate: bool = False
+    root: Path,
+    datasets: int,
+    configs: int,
+    seed: int,
+    inventory_format: str,
+    regenerate: bool = False,
 ) -> tuple[Path, dict[str, Any], float | None]:
     """Generate the organization unless a complete one with these parameters is cached.
 
     Returns the folder, its manifest and the generation time (None when it came from the cache).
     """
-    target = org_dir(datasets, configs, seed, inventory_format)
+    target = org_dir(root, datasets, configs, seed, inventory_format)
     manifest_path = target / gen_org.MANIFEST
     if manifest_path.is_file() and not regenerate:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -152,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per audit run")
     parser.add_argument("--dsaudit", help='command to run dsaudit (default: "dsaudit" on PATH)')
     parser.add_argument("--regenerate", action="store_true", help="ignore the cached corpus")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="where corpora are cached")
+    parser.add_argument("--out-dir", type=Path, default=OUT, help="where reports are written")
     parser.add_argument("--json-out", type=Path, help="save the figures as JSON here")
     args = parser.parse_args(argv)
     if args.quick:
@@ -160,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
 
     target, manifest, gen_seconds = ensure_org(
-        args.datasets, args.configs, args.seed, args.inventory_format, args.regenerate
+        args.corpus, args.datasets, args.configs, args.seed, args.inventory_format, args.regenerate
     )
     info = machine_info()
     print(f"machine: {describe(info)}")
@@ -181,8 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         _save(args.json_out, {**record, "status": "dsaudit-unavailable", "reason": why_not})
         return 2
-    OUT.mkdir(parents=True, exist_ok=True)
-    report = OUT / f"report-{target.name}.json"
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    report = args.out_dir / f"report-{target.name}.json"
     runs = []
     for _ in range(args.runs):
         report.unlink(missing_ok=True)

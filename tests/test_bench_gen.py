@@ -215,3 +215,55 @@ def test_measure_kills_a_command_that_outlives_its_timeout() -> None:
     assert m.returncode != 0
     assert m.wall_s < 10
     assert "late" not in m.stdout
+
+
+FAKE_DSAUDIT = """
+import json, sys
+args = sys.argv[1:]
+if args == ["--version"]:
+    print("fake-dsaudit 9.9")
+elif args[:1] == ["audit"] and "--help" in args:
+    print("usage: audit")
+elif args[:1] == ["audit"]:
+    out = args[args.index("--output") + 1]
+    assert args[args.index("--as-of") + 1] == "2026-06-30"
+    results = [
+        {"rule_id": "R-1", "status": "fail", "resource": {"kind": "dataset", "id": "ds-1"}},
+        {"rule_id": "R-1", "status": "pass", "resource": {"kind": "dataset", "id": "ds-2"}},
+    ]
+    with open(out, "w") as f:
+        json.dump({"results": results, "errors": []}, f)
+    sys.exit(1)
+else:
+    sys.exit("unexpected arguments: " + " ".join(args))
+"""
+
+
+def run_bench(tmp_path: Path, dsaudit: str) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, str(BENCH / "run.py"), "--datasets", "20", "--configs", "5"]
+    argv += ["--corpus", str(tmp_path / "corpus"), "--out-dir", str(tmp_path / "out")]
+    argv += ["--dsaudit", dsaudit, "--json-out", str(tmp_path / "figures.json")]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300)
+
+
+def test_run_times_an_audit_and_reads_its_report(tmp_path: Path) -> None:
+    fake = tmp_path / "fake_dsaudit.py"
+    fake.write_text(FAKE_DSAUDIT)
+    proc = run_bench(tmp_path, f"{sys.executable} {fake}")
+    assert proc.returncode == 0, proc.stderr
+    saved = json.loads((tmp_path / "figures.json").read_text())
+    assert saved["status"] == "ok"
+    assert saved["dsaudit"] == "fake-dsaudit 9.9"
+    fig = saved["figures"]
+    assert (fig["results"], fig["by_status"], fig["exit_codes"]) == (2, {"fail": 1, "pass": 1}, [1])
+    assert fig["files"] == saved["corpus"]["files"]["total"] - 2
+    assert "| wall s" in proc.stdout
+
+
+def test_run_says_so_when_dsaudit_cannot_audit_yet(tmp_path: Path) -> None:
+    broken = f"{sys.executable} -c \"raise SystemExit('No such command audit')\""
+    proc = run_bench(tmp_path, broken)
+    assert proc.returncode == 2
+    assert "not available yet" in proc.stderr
+    assert "No such command audit" in proc.stderr
+    assert json.loads((tmp_path / "figures.json").read_text())["status"] == "dsaudit-unavailable"
