@@ -27,7 +27,7 @@ import gc
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -146,9 +146,8 @@ class _SchemaValidator:
             key: [] if key in SECTIONS and isinstance(value, list) else value
             for key, value in data.items()
         }
-        error = best_match(self.document.iter_errors(skeleton))
-        if error is not None:
-            yield tuple(error.absolute_path), _describe(error)
+        for error in _sorted(self.document.iter_errors(skeleton)):
+            yield _describe(error, ())
         for section, kind in SECTIONS.items():
             records = data.get(section)
             if not isinstance(records, list):
@@ -157,9 +156,21 @@ class _SchemaValidator:
             for index, record in enumerate(records):
                 if fast(record):
                     continue
-                error = best_match(self.records[kind].iter_errors(record))
-                if error is not None:
-                    yield (section, index, *error.absolute_path), _describe(error)
+                rid = record.get("id") if isinstance(record, dict) else None
+                label = f" ({rid})" if isinstance(rid, str) else ""
+                for error in _sorted(self.records[kind].iter_errors(record)):
+                    path, message = _describe(error, (section, index))
+                    yield path, f"{section}[{index}]{label}: {message}"
+
+
+def _sorted(errors: Iterable[ValidationError]) -> list[ValidationError]:
+    """Every error, in document order; alternatives (anyOf) reduced to their best match."""
+    found = []
+    for error in errors:
+        if error.context and error.validator != "anyOf":
+            error = best_match(error.context) or error
+        found.append(error)
+    return sorted(found, key=lambda e: [str(p) for p in e.absolute_path])
 
 
 @functools.cache
@@ -167,11 +178,12 @@ def _validator() -> _SchemaValidator:
     return _SchemaValidator(inventory_schema())
 
 
-def _describe(error: ValidationError) -> str:
-    """A readable message for one jsonschema error."""
+def _describe(error: ValidationError, base: tuple[PathKey, ...]) -> tuple[tuple[PathKey, ...], str]:
+    """The path to point at and a readable message for one jsonschema error."""
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     instance = error.instance
-    where = _pointer(error.absolute_path)
+    path = (*base, *error.absolute_path)
+    where = _pointer(error.absolute_path) if base else _pointer(path)
     prefix = f"{where}: " if where else ""
     if error.validator == "additionalProperties" and isinstance(instance, Mapping):
         allowed = list(schema.get("properties", {}))
@@ -184,21 +196,24 @@ def _describe(error: ValidationError) -> str:
         for key in extra:
             hint = difflib.get_close_matches(str(key), allowed, n=1)
             parts.append(f"{key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
-        return (
-            f"{prefix}unknown key {', '.join(parts)}; use an x_ prefix for your own extension keys"
+        noun = "key" if len(extra) == 1 else "keys"
+        message = (
+            f"{prefix}unknown {noun} {', '.join(parts)}; "
+            "use an x_ prefix for your own extension keys"
         )
+        return ((*path, extra[0]) if extra else path), message
     if error.validator == "enum":
         options = schema.get("enum", [])
         hint = difflib.get_close_matches(str(instance), [str(o) for o in options], n=1)
         text = f"{prefix}{instance!r} is not one of {', '.join(map(str, options))}"
-        return text + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        return path, text + (f" (did you mean {hint[0]!r}?)" if hint else "")
     if error.validator in ("pattern", "format", "anyOf") and schema.get("description"):
-        return f"{prefix}{instance!r} is not valid: expected {schema['description']}"
+        return path, f"{prefix}{instance!r} is not valid: expected {schema['description']}"
+    if error.validator == "const" and path == ("version",):
+        return path, f"version: {instance!r} is not supported; this dsaudit reads version 1"
     if error.validator == "required":
-        return f"{prefix or 'record: '}{error.message}"
-    if error.validator == "const" and list(error.absolute_path) == ["version"]:
-        return f"version: {instance!r} is not supported; this dsaudit reads inventory version 1"
-    return f"{prefix}{error.message}"
+        return path, f"{prefix}{error.message}"
+    return path, f"{prefix}{error.message}"
 
 
 def _pointer(path: Sequence[PathKey]) -> str:
@@ -246,6 +261,8 @@ class _Loader:
         self.taxonomy = taxonomy
         self.problems: list[InventoryError] = []
         self.truncated = 0
+        self.incomplete = False
+        """True when a file or document could not be loaded (references would mislead)."""
         self.organization: dict[str, Any] = {}
         self.org_resource: Resource | None = None
         self.resources: list[Resource] = []
@@ -258,6 +275,11 @@ class _Loader:
             self.truncated += 1
             return
         self.problems.append(InventoryError(message, file=file, line=line))
+
+    def skip(self, message: str, file: str | None, line: int | None = None) -> None:
+        """A problem that keeps a file or document out of the inventory."""
+        self.incomplete = True
+        self.problem(message, file, line)
 
     def at(self, res: Resource, path: Sequence[PathKey], message: str) -> None:
         self.problem(message, res.file, _line(res.locator, (*res.base_path, *path)))
@@ -273,7 +295,7 @@ class _Loader:
         display = self.display(path)
         fmt = _FORMATS.get(path.suffix.lower())
         if fmt is None:
-            self.problem(
+            self.skip(
                 "not an inventory file: expected .yaml, .yml or .json, "
                 f"got {path.suffix or 'no extension'}",
                 display,
@@ -282,7 +304,7 @@ class _Loader:
         try:
             size = path.stat().st_size
             if size > self.limits.max_file_bytes:
-                self.problem(
+                self.skip(
                     f"file is {size} bytes; the limit max_file_bytes is "
                     f"{self.limits.max_file_bytes}",
                     display,
@@ -290,15 +312,18 @@ class _Loader:
                 return
             content = path.read_bytes()
         except OSError as exc:
-            self.problem(f"cannot read inventory file: {exc.strerror or exc}", display)
+            self.skip(f"cannot read inventory file: {exc.strerror or exc}", display)
             return
         try:
             documents = parse_structured(display, content, fmt, self.limits)
         except DsauditError as exc:
-            self.problem(exc.message, exc.file or display, exc.line)
+            self.skip(exc.message, exc.file or display, exc.line)
+            return
+        except (ValueError, TypeError) as exc:  # e.g. PyYAML on an impossible date 2025-13-01
+            self.skip(f"cannot parse the file: {exc}", display)
             return
         if not documents:
-            self.problem("empty inventory file; expected a mapping with version: 1", display)
+            self.skip("empty inventory file; expected a mapping with version: 1", display)
         for document in documents:
             self.document(display, fmt, document)
 
@@ -306,10 +331,10 @@ class _Loader:
         locator = document.locator or NoLines()
         data = document.data
         if data is None:
-            self.problem("empty inventory document; expected a mapping with version: 1", display)
+            self.skip("empty inventory document; expected a mapping with version: 1", display)
             return
         if not isinstance(data, dict):
-            self.problem(
+            self.skip(
                 f"an inventory document is a mapping with version: 1, not a {type(data).__name__}",
                 display,
                 _line(locator, ()),
@@ -322,7 +347,7 @@ class _Loader:
             if not found:
                 found.extend(validator.errors(data))
             for path, message in found:
-                self.problem(message, display, _line(locator, path))
+                self.skip(message, display, _line(locator, path))
             if found:
                 return
         meta = {"source": "inventory", "format": fmt, "document": document.index}
@@ -473,7 +498,7 @@ def load_inventory(
         for path in files:
             displays.append(loader.display(path))
             loader.read(path)
-        if not loader.problems:
+        if not loader.incomplete:
             loader.check_references()
     finally:
         if gc_was_enabled:
