@@ -386,7 +386,11 @@ def parse_nginx(
 
 
 class NginxParser:
-    """``nginx.conf`` and files in ``nginx/conf.d``, ``sites-enabled``, ``sites-available``."""
+    """``nginx.conf`` and files in ``nginx/conf.d`` and ``nginx/sites-enabled``.
+
+    ``sites-available`` is not claimed: enabled sites are symlinks into it, and the rest are
+    switched off.
+    """
 
     name = "nginx"
     reads_includes = True
@@ -398,7 +402,7 @@ class NginxParser:
         return (
             len(parts) >= 3
             and parts[-3] == "nginx"
-            and parts[-2] in UNIT_DIRS
+            and parts[-2] in ("conf.d", "sites-enabled")
             and not path.name.startswith(".")
         )
 

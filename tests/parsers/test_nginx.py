@@ -145,7 +145,8 @@ def test_malformed_configs(text: str, line: int, fragment: str) -> None:
 @pytest.mark.parametrize(
     ("path", "claimed"),
     [("etc/nginx/nginx.conf", True), ("etc/nginx/conf.d/shop.conf", True),
-     ("etc/nginx/sites-enabled/default", True), ("etc/nginx/snippets/tls.conf", False),
+     ("etc/nginx/sites-enabled/default", True), ("etc/nginx/sites-available/old", False),
+     ("etc/nginx/snippets/tls.conf", False),
      ("etc/nginx/mime.types", False), ("srv/app/conf.d/x.conf", False)],
 )  # fmt: skip
 def test_claims(path: str, claimed: bool) -> None:
