@@ -297,7 +297,7 @@ def _server(
         "ssl_ciphers": cipher_text,
         "weak_ciphers": _ciphers_weak(cipher_text),
         "access_log": access_log,
-        "access_log_off": bool(access_log) and any(a[:1] == ["off"] for a in access_log),
+        "access_log_off": any(a[:1] == ["off"] for a in access_log or []),
         "locations": locations,
     }
 
