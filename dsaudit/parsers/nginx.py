@@ -34,7 +34,7 @@ import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dsaudit.errors import ParseError
+from dsaudit.errors import LimitError, ParseError
 from dsaudit.limits import Limits
 from dsaudit.parsers.base import ParsedDocument
 from dsaudit.parsers.lines import Includes, LineMap, decode, host_root
@@ -115,8 +115,12 @@ def _new_block(name: str, args: list[str]) -> dict[str, Any]:
 
 
 class _Builder:
-    def __init__(self, display_path: str, includes: Includes | None, prefix: PurePosixPath):
+    def __init__(
+        self, display_path: str, includes: Includes | None, prefix: PurePosixPath,
+        max_depth: int = 500,
+    ) -> None:  # fmt: skip
         self.display_path = display_path
+        self.max_depth = max_depth
         self.includes = includes
         self.prefix = prefix
         self.lines = LineMap()
@@ -143,6 +147,13 @@ class _Builder:
                 if name not in BLOCK_DIRECTIVES and words[-1][1] != words[0][1]:
                     raise ParseError(f"directive {name!r} is missing ';'", file=path,
                                      line=words[0][1])  # fmt: skip
+                if len(blocks) + len(stack) > self.max_depth:
+                    raise LimitError(
+                        f"blocks nest deeper than max_depth ({self.max_depth})",
+                        limit="max_depth",
+                        file=path,
+                        line=line,
+                    )
                 block, bpath = blocks[-1]
                 child = _new_block(_word(words[0][0]), [_word(w) for w, _ in words[1:]])
                 cpath = (*bpath, "blocks", len(block["blocks"]))
@@ -329,7 +340,7 @@ def _inherited(
         return {}, None, "http"
     text = decode(main.as_posix(), full.read_bytes(), limits)
     includes = Includes(root, main.as_posix(), limits)
-    builder = _Builder(main.as_posix(), includes, main.parent)
+    builder = _Builder(main.as_posix(), includes, main.parent, limits.max_depth)
     data = _new_block("", [])
     builder.build(tokenize(text, main.as_posix()), main.as_posix(), data, (), [], None)
     host = host_root(main.as_posix())
@@ -358,7 +369,7 @@ def parse_nginx(
         context = "main" if path.name == "nginx.conf" else "http"
     prefix = _main_conf(path).parent if is_unit_file(path) else path.parent
     includes = Includes(root, display_path, limits)
-    builder = _Builder(display_path, includes, prefix)
+    builder = _Builder(display_path, includes, prefix, limits.max_depth)
     data: dict[str, Any] = {"directives": {}, "blocks": []}
     comments: dict[int, str] = {}
     builder.build(tokenize(text, display_path, comments), display_path, data, (), [], None)

@@ -212,9 +212,7 @@ class _Stack:
                 self.includes.leave()
 
 
-def _effective(
-    stack: _Stack, family: str, root: Path | None, limits: Limits
-) -> tuple[dict[str, Any], int] | None:
+def _effective(stack: _Stack, family: str, root: Path | None) -> tuple[dict[str, Any], int] | None:
     """Settings of a module family: its conf file(s), then the module arguments."""
     users = [(n, e) for n, e in enumerate(stack.entries) if MODULE_FAMILY.get(e["name"]) == family]
     if not users:
@@ -261,7 +259,7 @@ def parse_pam_service(
         "modules": modules,
     }
     for family in ("pwquality", "faillock"):
-        found = _effective(stack, family, root, limits)
+        found = _effective(stack, family, root)
         if found is None:
             continue
         settings, index = found

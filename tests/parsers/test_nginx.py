@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from dsaudit.errors import ParseError
+from dsaudit.errors import LimitError, ParseError
 from dsaudit.limits import Limits
 from dsaudit.parsers.nginx import NginxParser, parse_nginx, tokenize
 
@@ -151,3 +151,12 @@ def test_malformed_configs(text: str, line: int, fragment: str) -> None:
 )  # fmt: skip
 def test_claims(path: str, claimed: bool) -> None:
     assert NginxParser().claims(PurePosixPath(path)) is claimed
+
+
+def test_nesting_beyond_max_depth_is_a_limit_error() -> None:
+    text = "http {\n" * 60 + "}\n" * 60
+    with pytest.raises(LimitError) as info:
+        parse_nginx("etc/nginx/nginx.conf", text.encode(), Limits(max_depth=50))
+    assert (info.value.limit, info.value.line) == ("max_depth", 51)
+    deep = parse_nginx("etc/nginx/nginx.conf", text.encode(), Limits(max_depth=100))
+    assert deep.data["blocks"][0]["name"] == "http"
