@@ -170,7 +170,11 @@ def _sorted(errors: Iterable[ValidationError]) -> list[ValidationError]:
         if error.context and error.validator != "anyOf":
             error = best_match(error.context) or error
         found.append(error)
-    return sorted(found, key=lambda e: [str(p) for p in e.absolute_path])
+    found.sort(key=lambda e: [str(p) for p in e.absolute_path])
+    unique: dict[tuple[PathKey, ...], ValidationError] = {}
+    for error in found:  # one message per value (a bad date breaks pattern and format)
+        unique.setdefault(tuple(error.absolute_path), error)
+    return list(unique.values())
 
 
 @functools.cache
@@ -232,9 +236,9 @@ def _normalise(data: Any, errors: list[tuple[tuple[PathKey, ...], str]]) -> Any:
         if type(node) is dict:
             for key, value in node.items():
                 if type(key) is not str:
-                    errors.append(
-                        ((*path,), f"mapping key {key!r} is not a string (quote it in YAML)")
-                    )
+                    where = f"{_pointer(path)}: " if path else ""
+                    message = f"{where}mapping key {key!r} is not a string (quote it in YAML)"
+                    errors.append((path, message))
                 kind = type(value)
                 if kind is dict or kind is list:
                     stack.append((value, (*path, key)))
@@ -659,6 +663,11 @@ class _FastCompiler:
                         item = value[key] = item.isoformat()  # YAML date -> ISO string
                     if not _is_iso_date(item):
                         return False
+                elif how == _STRING:
+                    if type(item) in _DATE_TYPES:
+                        item = value[key] = item.isoformat()  # YAML timestamp -> ISO string
+                    if not arg(item):
+                        return False
                 elif how == _INT:
                     if type(item) is not int or not arg[0] <= item <= arg[1]:
                         return False
@@ -684,6 +693,9 @@ class _FastCompiler:
             return _ENUM, frozenset(plain["enum"])
         if plain.get("format") == "date" and rest == {"type", "format", "pattern"}:
             return _DATE, None
+        leaf = _string_leaf(plain)
+        if leaf is not None:
+            return _STRING, leaf
         if kind == "integer" and rest <= {"type", "minimum", "maximum"}:
             return _INT, (plain.get("minimum", -math.inf), plain.get("maximum", math.inf))
         items = plain.get("items", {})
@@ -697,7 +709,7 @@ class _FastCompiler:
         return _CALL, self.build(sub)
 
 
-_TYPED, _ENUM, _DATE, _INT, _STRINGS, _CALL = range(6)
+_TYPED, _ENUM, _DATE, _STRING, _INT, _STRINGS, _CALL = range(7)
 
 
 def _pattern_ok(
