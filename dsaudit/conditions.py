@@ -243,7 +243,22 @@ def _quantifier(
     spec = _path(tree[q], (*where, q))
     inner = _compile(tree["where"], env, (*where, "where"))
 
+    fast_get = None if spec.is_multi else spec.get
+    want_any = q == "for_any"
+
     def holds(item: Any, ctx: EvalContext) -> bool:
+        if ctx.trace is None and fast_get is not None:
+            seq = fast_get(item, ctx)
+            values = seq if isinstance(seq, list) else () if seq is MISSING else (seq,)
+            if q == "for_all":
+                for v in values:  # noqa: SIM110 - a plain loop is faster than all(genexpr)
+                    if not inner(v, ctx):
+                        return False
+                return True
+            for v in values:
+                if inner(v, ctx):
+                    return want_any
+            return not want_any
         results = (_element_holds(inner, p, v, ctx) for p, v in _elements(spec, item, ctx))
         if q == "for_any":
             return any(results)
@@ -308,7 +323,7 @@ def _aggregate(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]
     inner = _compile(tree["where"], env, (*where, "where")) if "where" in tree else None
     compare = _comparison(tree, env, where)
     uses_resource = "@resource" in repr(tree) or "@meta" in repr(tree)
-    key = ("aggregate", repr(sorted(tree.items(), key=lambda kv: kv[0])))
+    key: list[Any] = []  # filled with the compiled closure: unique per rule and parameters
 
     def compute(ctx: EvalContext) -> float:
         values: list[float] = []
@@ -334,9 +349,10 @@ def _aggregate(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]
                 total = compute(ctx)
             else:
                 cache = ctx.facts.cache
-                if key not in cache:
-                    cache[key] = compute(ctx)
-                total = cache[key]
+                ident = key[0]
+                if ident not in cache:
+                    cache[ident] = compute(ctx)
+                total = cache[ident]
         finally:
             ctx.trace = trace
         held = compare(total, ctx)
@@ -345,6 +361,7 @@ def _aggregate(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]
             trace.append((("@aggregate", label), total, held))
         return held
 
+    key.append(holds)
     return holds
 
 

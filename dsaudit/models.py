@@ -146,6 +146,9 @@ class EvalContext:
     trace: list[tuple[tuple[PathKey, ...], Any, bool]] | None = None
     """When a list, leaves append ``(path, value, held)`` for each value they examined; ``held``
     is False for values that made the leaf fail (flipped under ``not``); explains failures."""
+    key_index: dict[Any, list[tuple[tuple[PathKey, ...], Any]]] | None = None
+    """Every mapping key of the resource's attributes -> ``(path, value)`` pairs, built on the
+    first ``**.key`` lookup and shared by every rule checking this resource."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -250,9 +250,17 @@ def _taxonomy_op(kind: str) -> Callable[[Any], Predicate]:
     def make(operand: Any) -> Predicate:
         if kind == "category_in":
             names = _as_list(operand, "category_in")
-            return lambda v, ctx: (
-                isinstance(v, str) and any(ctx.facts.taxonomy.is_a(v, n) for n in names)
-            )
+            members: dict[int, frozenset[str]] = {}
+
+            def within(v: Any, ctx: EvalContext) -> bool:
+                taxonomy = ctx.facts.taxonomy
+                allowed = members.get(id(taxonomy))
+                if allowed is None:
+                    allowed = frozenset(c for n in names for c in taxonomy.descendants(n))
+                    members[id(taxonomy)] = allowed
+                return isinstance(v, str) and v in allowed
+
+            return within
         if not isinstance(operand, bool):
             raise OperandError(f"'{kind}' needs true or false")
         if kind == "sensitive":

@@ -69,10 +69,25 @@ class PathSpec:
 
     def resolve(self, item: Any, ctx: EvalContext) -> list[tuple[tuple[PathKey, ...], Any]]:
         """Every ``(concrete_path, value)`` the path reaches (missing steps yield nothing)."""
-        return list(_walk(self.start(item, ctx), self.steps, 0, ()))
+        start = self.start(item, ctx)
+        steps = self.steps
+        if steps and steps[0][0] == DEEP and start is ctx.resource.attributes:
+            # `**.key` from the resource root: use the per-resource key index.
+            if ctx.key_index is None:
+                ctx.key_index = key_index(start)
+            hits = ctx.key_index.get(steps[0][1], ())
+            if len(steps) == 1:
+                return list(hits)
+            out: list[tuple[tuple[PathKey, ...], Any]] = []
+            for path, value in hits:
+                out.extend(_walk(value, steps, 1, path))
+            return out
+        return list(_walk(start, steps, 0, ()))
 
     def get(self, item: Any, ctx: EvalContext) -> Any:
         """The single value of a wildcard-free path, or MISSING."""
+        if self.root == "item" and len(self.steps) == 1 and self.steps[0][0] == KEY:
+            return item.get(self.steps[0][1], MISSING) if type(item) is dict else MISSING
         value = self.start(item, ctx)
         for kind, key in self.steps:
             if kind == KEY:
@@ -128,6 +143,29 @@ def _deep(
             stack.extend((child, (*here, k)) for k, child in reversed(node.items()))
         elif isinstance(node, list):
             stack.extend((child, (*here, n)) for n, child in reversed(list(enumerate(node))))
+
+
+def key_index(root: Any) -> dict[Any, list[tuple[tuple[PathKey, ...], Any]]]:
+    """Map every mapping key under ``root`` to its ``(path, value)`` pairs, in document order."""
+    index: dict[Any, list[tuple[tuple[PathKey, ...], Any]]] = {}
+    stack: list[tuple[Any, tuple[PathKey, ...]]] = [(root, ())]
+    while stack:
+        node, here = stack.pop()
+        if isinstance(node, dict):
+            children = []
+            for k, child in node.items():
+                path = (*here, k)
+                index.setdefault(k, []).append((path, child))
+                if isinstance(child, dict | list):
+                    children.append((child, path))
+            stack.extend(reversed(children))
+        elif isinstance(node, list):
+            stack.extend(
+                (child, (*here, n))
+                for n, child in reversed(list(enumerate(node)))
+                if isinstance(child, dict | list)
+            )
+    return index
 
 
 def compile_path(text: str) -> PathSpec:
