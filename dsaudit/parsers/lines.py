@@ -15,7 +15,9 @@
 
 from __future__ import annotations
 
+import functools
 import glob
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -124,12 +126,25 @@ def join_continuations(lines: Iterator[Line], comment: str = "#") -> Iterator[Li
         yield Line(start, " ".join(parts))
 
 
+@functools.cache
+def _comment_start(chars: str) -> re.Pattern[str]:
+    """A comment character at the start of the text or after whitespace."""
+    return re.compile(r"(?:^|(?<=\s))[" + re.escape(chars) + "]")
+
+
 def strip_comment(text: str, chars: str = "#", *, quotes: str = "\"'") -> tuple[str, str | None]:
     """Split ``text`` at the first comment character outside quotes: ``(code, comment)``.
 
     A comment character only starts a comment at the start of the text or after whitespace
     (``a#b`` is a value in most of these formats).
     """
+    if not any(c in text for c in chars):
+        return text.rstrip(), None
+    if "\\" not in text and not any(q in text for q in quotes):
+        m = _comment_start(chars).search(text)
+        if m is None:
+            return text.rstrip(), None
+        return text[: m.start()].rstrip(), text[m.start() + 1 :].strip()
     quote: str | None = None
     escaped = False
     for i, ch in enumerate(text):
@@ -152,6 +167,8 @@ def strip_comment(text: str, chars: str = "#", *, quotes: str = "\"'") -> tuple[
 
 def split_words(text: str, display_path: str, line: int, *, quotes: str = "\"'") -> list[str]:
     """Split on whitespace; quoted parts keep their spaces (quotes removed, ``\\x`` unescaped)."""
+    if not any(q in text for q in quotes):
+        return text.split()
     words: list[str] = []
     current: list[str] = []
     in_word = False

@@ -31,6 +31,7 @@ EXPORT, anonymous or LOW suites that the string does not exclude with ``!``.
 from __future__ import annotations
 
 import fnmatch
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -51,53 +52,43 @@ INHERITED_DIRECTIVES = ("ssl_protocols", "ssl_ciphers", "access_log", "ssl_prefe
 Token = tuple[str, int]
 
 
+_TOKEN = re.compile(
+    r"""
+    (?P<nl>\n)
+  | (?P<ws>[^\S\n]+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<punct>[;{}])
+  | (?P<quoted>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+  | (?P<word>(?:\$\{[^}]*\}?|\$|[^\s;{}"'$])+)
+  | (?P<open>["'])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
 def tokenize(text: str, path: str, comments: dict[int, str] | None = None) -> list[Token]:
-    """nginx tokens with their lines: words, quoted strings, ``;``, ``{``, ``}``."""
+    """nginx tokens with their lines: words, quoted strings, ``;``, ``{``, ``}``.
+
+    A quoted string is marked with a leading NUL so that ``";"`` stays a word.
+    """
     tokens: list[Token] = []
-    i, n, line = 0, len(text), 1
-    while i < n:
-        ch = text[i]
-        if ch == "\n":
+    line = 1
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "nl":
             line += 1
-            i += 1
-        elif ch.isspace():
-            i += 1
-        elif ch == "#":
-            start = i
-            while i < n and text[i] != "\n":
-                i += 1
+        elif kind == "word" or kind == "punct":
+            tokens.append((m.group(), line))
+        elif kind == "quoted":
+            body = m.group()[1:-1]
+            tokens.append(("\x00" + _ESCAPE.sub(r"\1", body), line))
+            line += body.count("\n")
+        elif kind == "comment":
             if comments is not None:
-                comments[line] = text[start + 1 : i].strip()
-        elif ch in ";{}":
-            tokens.append((ch, line))
-            i += 1
-        elif ch in "\"'":
-            start_line = line
-            j = i + 1
-            buf: list[str] = []
-            while j < n and text[j] != ch:
-                if text[j] == "\\" and j + 1 < n:
-                    buf.append(text[j + 1])
-                    j += 2
-                    continue
-                if text[j] == "\n":
-                    line += 1
-                buf.append(text[j])
-                j += 1
-            if j >= n:
-                raise ParseError(f"unterminated {ch} quote", file=path, line=start_line)
-            tokens.append(("\x00" + "".join(buf), start_line))
-            i = j + 1
-        else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in ";{}\"'":
-                if text[j] == "$" and j + 1 < n and text[j + 1] == "{":
-                    close = text.find("}", j)
-                    j = close + 1 if close != -1 else n
-                    continue
-                j += 1
-            tokens.append((text[i:j], line))
-            i = j
+                comments[line] = m.group()[1:].strip()
+        elif kind == "open":
+            raise ParseError(f"unterminated {m.group()} quote", file=path, line=line)
     return tokens
 
 
