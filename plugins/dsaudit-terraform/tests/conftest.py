@@ -18,6 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def host(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     """Built-in plugins plus this one, from src/ (an installed copy is not loaded twice)."""
     from dsaudit.plugins import get_plugin_host
+
     from dsaudit_terraform import plugin
 
     monkeypatch.setenv("DSAUDIT_DISABLE_PLUGIN_AUTOLOAD", "1")

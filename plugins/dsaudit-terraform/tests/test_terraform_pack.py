@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 from dsaudit import ruletests
 from dsaudit.audit import run_audit
 from dsaudit.conditions import CompileEnv
@@ -15,7 +14,10 @@ from dsaudit.config import ProjectConfig
 from dsaudit.packs import load_pack
 from dsaudit.plugins import PluginHost, collect_registry
 from dsaudit.taxonomy import load_taxonomy
+
 from dsaudit_terraform import plugin
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def test_every_rule_has_cases_that_hold(host: PluginHost) -> None:
@@ -40,9 +42,7 @@ def test_audit_of_the_fixtures_finds_each_violation_at_its_line(
     config = ProjectConfig(root=tmp_path, packs=["terraform-cn"], as_of=dt.date(2026, 6, 1))
     audit = run_audit(config, host=host)
     assert not audit.errors, [e.message for e in audit.errors]
-    failing = sorted(
-        (r.rule_id, str(r.location)) for r in audit.results if r.status == "fail"
-    )
+    failing = sorted((r.rule_id, str(r.location)) for r in audit.results if r.status == "fail")
     assert failing == [
         ("TF-ALI-LOG-RETENTION", "infra/alicloud/main.tf:40"),
         ("TF-ALI-OSS-ENCRYPTION", "infra/alicloud/main.tf:20"),

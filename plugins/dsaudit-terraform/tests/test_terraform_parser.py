@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 
 pytest.importorskip("hcl2", reason="python-hcl2 is not installed (pip install python-hcl2)")
 
-from conftest import FIXTURES  # noqa: E402
-from dsaudit.errors import ParseError  # noqa: E402
-from dsaudit.limits import DEFAULT_LIMITS  # noqa: E402
-from dsaudit_terraform.parser import TerraformParser  # noqa: E402
+from dsaudit.errors import ParseError
+from dsaudit.limits import DEFAULT_LIMITS
+
+from dsaudit_terraform.parser import TerraformParser
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _docs(rel: str) -> dict[str, Any]:
@@ -57,7 +59,7 @@ def test_region_from_a_variable_default_in_the_same_file() -> None:
 
 def test_unresolved_region_is_kept_as_an_expression() -> None:
     text = b'provider "aws" {\n  region = var.where\n}\nresource "aws_s3_bucket" "x" {\n}\n'
-    [provider, bucket] = TerraformParser().parse("x.tf", text, DEFAULT_LIMITS)
+    [_provider, bucket] = TerraformParser().parse("x.tf", text, DEFAULT_LIMITS)
     assert "region" not in bucket.data
     assert bucket.data["region_expression"] == "${var.where}"
 
@@ -68,15 +70,34 @@ def test_unresolved_region_is_kept_as_an_expression() -> None:
         ("aws_s3_bucket.orders", ("config", "tags", "data_class"), 14),
         ("aws_s3_bucket.exports", ("region",), 8),
         ("aws_s3_bucket.exports", ("related", "aws_s3_bucket_acl", 0, "config", "acl"), 46),
-        ("aws_s3_bucket.orders", ("related", "aws_s3_bucket_server_side_encryption_configuration",
-                                  0, "config", "rule", 0, "apply_server_side_encryption_by_default",
-                                  0, "sse_algorithm"), 22),  # fmt: skip
+        (
+            "aws_s3_bucket.orders",
+            (
+                "related",
+                "aws_s3_bucket_server_side_encryption_configuration",
+                0,
+                "config",
+                "rule",
+                0,
+                "apply_server_side_encryption_by_default",
+                0,
+                "sse_algorithm",
+            ),
+            22,
+        ),
         ("aws_db_instance.crm", ("config", "publicly_accessible"), 53),
         ("aws_db_instance.crm", ("type",), 49),
         ("provider.aws.sg", ("region",), 8),
     ],
-    ids=["tag", "region-from-provider", "related-acl", "related-nested", "attr", "header",
-         "provider-region"],  # fmt: skip
+    ids=[
+        "tag",
+        "region-from-provider",
+        "related-acl",
+        "related-nested",
+        "attr",
+        "header",
+        "provider-region",
+    ],
 )
 def test_lines_point_at_the_source(address: str, path: tuple, line: int) -> None:
     doc = _docs("aws-china/main.tf")[address]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+
 from dsaudit_terraform.hclscan import HclLines
 
 SOURCE = textwrap.dedent(
@@ -53,8 +54,17 @@ def test_blocks_and_their_line_ranges() -> None:
         (["missing"], 2),
         (["rule", 5, "name"], 13),
     ],
-    ids=["attr", "heredoc-attr", "inline-map", "inside-inline-map", "first-nested",
-         "second-nested", "nested-block", "missing-is-header", "index-past-end"],  # fmt: skip
+    ids=[
+        "attr",
+        "heredoc-attr",
+        "inline-map",
+        "inside-inline-map",
+        "first-nested",
+        "second-nested",
+        "nested-block",
+        "missing-is-header",
+        "index-past-end",
+    ],
 )
 def test_line_of_keys_in_a_block(path: list, line: int) -> None:
     lines = HclLines(SOURCE)

@@ -33,8 +33,13 @@ from dsaudit.parsers.base import ParsedDocument
 
 from dsaudit_terraform.hclscan import Block, HclLines
 
-META_KEYS = {"__is_block__", "__start_line__", "__end_line__", "__comments__",
-             "__inline_comments__"}  # fmt: skip
+META_KEYS = {
+    "__is_block__",
+    "__start_line__",
+    "__end_line__",
+    "__comments__",
+    "__inline_comments__",
+}
 RELATED = {
     "aws_s3_bucket_server_side_encryption_configuration": "aws_s3_bucket",
     "aws_s3_bucket_public_access_block": "aws_s3_bucket",
@@ -137,7 +142,9 @@ class _Locator:
         if steps[:1] == ["related"] and len(steps) >= 3:
             other = self.related.get((str(steps[1]), int(steps[2])))
             if other is not None:
-                return self.lines.line_in_block(other, steps[4:] if steps[3:4] == ["config"] else [])
+                return self.lines.line_in_block(
+                    other, steps[4:] if steps[3:4] == ["config"] else []
+                )
         if steps[:1] == ["region"] and self.region_line:
             return self.region_line
         return self.block.start
@@ -178,9 +185,14 @@ def build_documents(data: dict[str, Any], lines: HclLines) -> list[ParsedDocumen
         block = _nth_block(lines, "provider", (pname,), alias, data)
         providers[(pname, alias)] = (body, block)
         region, expression = _resolve(body.get("region"), variables)
-        doc: dict[str, Any] = {"block": "provider", "type": pname, "name": alias,
-                               "address": f"provider.{pname}.{alias}", "provider": pname,
-                               "config": body}  # fmt: skip
+        doc: dict[str, Any] = {
+            "block": "provider",
+            "type": pname,
+            "name": alias,
+            "address": f"provider.{pname}.{alias}",
+            "provider": pname,
+            "config": body,
+        }
         locator = _Locator(lines, block, {})
         _set_region(doc, region, expression)
         if block is not None and "region" in body:
@@ -200,8 +212,14 @@ def build_documents(data: dict[str, Any], lines: HclLines) -> list[ParsedDocumen
         address = f"{rtype}.{rname}"
         pname, alias = _provider_of(rtype, body)
         block = lines.find_block("resource", rtype, rname)
-        doc = {"block": "resource", "type": rtype, "name": rname, "address": address,
-               "provider": pname, "config": body}  # fmt: skip
+        doc = {
+            "block": "resource",
+            "type": rtype,
+            "name": rname,
+            "address": address,
+            "provider": pname,
+            "config": body,
+        }
         links: dict[tuple[str, int], Block | None] = {}
         if address in related:
             doc["related"] = {
