@@ -74,7 +74,16 @@ class Taxonomy:
                     f"{source}: nodes[{index}] ({raw.get('name')!r}): "
                     f"missing {missing or '-'}, unknown {unknown or '-'}"
                 )
-            nodes.append(Category(**{key: raw.get(key) for key in _NODE_KEYS}))
+            nodes.append(
+                Category(
+                    name=str(raw["name"]),
+                    parent=None if raw["parent"] is None else str(raw["parent"]),
+                    label=str(raw["label"]),
+                    label_zh=str(raw["label_zh"]),
+                    source=str(raw["source"]),
+                    note=None if raw.get("note") is None else str(raw["note"]),
+                )
+            )
         return cls(nodes, version=int(data.get("version", 1)))
 
     def _walk_up(self, name: str) -> frozenset[str]:
