@@ -267,3 +267,27 @@ def test_run_says_so_when_dsaudit_cannot_audit_yet(tmp_path: Path) -> None:
     assert "not available yet" in proc.stderr
     assert "No such command audit" in proc.stderr
     assert json.loads((tmp_path / "figures.json").read_text())["status"] == "dsaudit-unavailable"
+
+
+def dsaudit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dsaudit", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+def test_k8s_pack_rule_tests_pass() -> None:
+    proc = dsaudit("rules", "test", str(BENCH / "packs" / "k8s"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_dsaudit_with_the_k8s_pack_agrees_with_the_ground_truth(tmp_path: Path) -> None:
+    k8s = bench_module("k8s_corpus")
+    pack = BENCH / "packs" / "k8s"
+    truth = k8s.write_corpus(tmp_path, 200, str(pack))
+    report = tmp_path / "report.json"
+    proc = dsaudit(
+        "audit", str(tmp_path / "k8s-200"), "--format", "json", "--output", str(report), "-q"
+    )  # the pack comes from the corpus's dsaudit.yaml (a path relative to it)
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # findings, no errors
+    figures = bench_module("report").read_report(report)
+    assert bench_module("report").k_counts(figures.failing_by_rule) == truth["failing"]
