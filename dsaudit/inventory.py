@@ -650,6 +650,13 @@ class _FastCompiler:
                 if spec is None:
                     if not _pattern_ok(key, item, patterns, closed):
                         return False
+                    if type(item) in _DATE_TYPES:  # an extension value: normalise it too
+                        value[key] = item.isoformat()
+                    elif type(item) is dict or type(item) is list:
+                        odd: list[tuple[tuple[PathKey, ...], str]] = []
+                        _normalise(item, odd)
+                        if odd:
+                            return False  # the slow path reports the non-string key
                     continue
                 how, arg = spec
                 if how == _TYPED:

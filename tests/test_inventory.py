@@ -353,6 +353,25 @@ def test_extension_keys_and_tags_are_accepted_everywhere(tmp_path: Path) -> None
     assert inventory.of_kind("dataset")[0].attributes["x_owner_team"] == "data"
 
 
+def test_dates_inside_extension_keys_are_normalised_too(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "inv.yaml",
+        """
+        version: 1
+        systems:
+          - id: s1
+            name: S
+            x_reviewed: 2025-01-02
+            x_history: [{at: 2024-05-06}]
+        """,
+    )
+    attributes = load([path], tmp_path).of_kind("system")[0].attributes
+    assert attributes["x_reviewed"] == "2025-01-02"
+    assert attributes["x_history"] == [{"at": "2024-05-06"}]
+    assert json.dumps(dict(attributes))  # nothing left that JSON cannot hold
+
+
 def test_problems_from_all_files_are_raised_together(tmp_path: Path) -> None:
     a = write(tmp_path, "a.yaml", "version: 1\nsystems: [{id: s1}]\n")
     b = write(tmp_path, "sub/b.json", '{"version": 1, "datasets": [{"id": 5}]}')
