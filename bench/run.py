@@ -127,16 +127,15 @@ def figures(runs: list[Measurement], manifest: dict[str, Any], report: Path) -> 
     }
 
 
-def print_summary(
-    manifest: dict[str, Any], gen_seconds: float | None, fig: dict[str, Any] | None
-) -> None:
+def describe_corpus(manifest: dict[str, Any], gen_seconds: float | None) -> str:
     p = manifest["parameters"]
     size = f"{p['datasets']} datasets + {p['configs']} configs ({p['inventory_format']})"
     mb = sum(manifest["bytes"].values()) / 1e6
     gen = "cached" if gen_seconds is None else f"{gen_seconds:.1f} s"
-    print(f"corpus: {size}, {manifest['files']['total']} files, {mb:.1f} MB; generation: {gen}")
-    if fig is None:
-        return
+    return f"corpus: {size}, {manifest['files']['total']} files, {mb:.1f} MB; generation: {gen}"
+
+
+def print_figures(fig: dict[str, Any]) -> None:
     header = ["wall s", "cpu s", "files/s", "resources/s", "peak RSS MB", "tree RSS MB", "results"]
     row = [fig["wall_s"], fig["cpu_s"], fig["files_per_s"], fig["resources_per_s"]]
     row += [fig["peak_rss_mb"], fig["tree_rss_mb"], fig["results"]]
@@ -171,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     info = machine_info()
     print(f"machine: {describe(info)}")
+    print(describe_corpus(manifest, gen_seconds), flush=True)
     record: dict[str, Any] = {
         "benchmark": "org",
         "machine": info,
@@ -180,7 +180,6 @@ def main(argv: list[str] | None = None) -> int:
     cmd = dsaudit_command(args.dsaudit)
     version, why_not = probe(cmd)
     if why_not is not None:
-        print_summary(manifest, gen_seconds, None)
         print(
             f"dsaudit audit is not available yet, nothing was timed: "
             f"`{shlex.join([*cmd, 'audit', '--help'])}` failed: {why_not}",
@@ -191,12 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     report = args.out_dir / f"report-{target.name}.json"
     runs = []
-    for _ in range(args.runs):
+    argv = audit_argv(cmd, target, report, manifest, args)
+    for run in range(args.runs):
+        print(f"run {run + 1}/{args.runs}: {shlex.join(argv)}", flush=True)
         report.unlink(missing_ok=True)
-        m = run_measured(audit_argv(cmd, target, report, manifest, args), timeout=args.timeout)
+        m = run_measured(argv, timeout=args.timeout)
         runs.append(m)
         if m.returncode not in OK_EXIT_CODES or not report.is_file():
-            print_summary(manifest, gen_seconds, None)
             tail = "\n".join(m.stderr.strip().splitlines()[-15:])
             if _looks_unfinished(m.stderr):
                 print(f"dsaudit audit is not implemented yet, nothing was timed:\n{tail}")
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             _save(args.json_out, {**record, "status": "audit-failed", "run": failed})
             return 1
     fig = figures(runs, manifest, report)
-    print_summary(manifest, gen_seconds, fig)
+    print_figures(fig)
     if 2 in fig["exit_codes"]:
         print(f"note: exit 2: the audit has {fig['error_results']} error results ({report})")
     _save(args.json_out, {**record, "status": "ok", "dsaudit": version, "figures": fig})
