@@ -170,11 +170,44 @@ def load_yaml(display_path: str, content: bytes, limits: Limits) -> list[tuple[i
             limit="max_depth",
             file=display_path,
         ) from None
+    except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
+        # PyYAML's constructors trust explicit tags: "!!int abc", "!!timestamp x" raise
+        # plain Python errors. Find the node with a slow, tracing pass (error path only).
+        line, tag = _failing_node(content)
+        if tag:
+            tag = tag.replace("tag:yaml.org,2002:", "!!")
+        what = f"a value does not fit its tag {tag}" if tag else "a value cannot be constructed"
+        raise ParseError(
+            f"invalid YAML: {what} ({type(exc).__name__}: {exc})", file=display_path, line=line
+        ) from None
     finally:
         loader.dispose()
         if gc_was_enabled:
             gc.enable()
     return documents
+
+
+def _failing_node(content: bytes) -> tuple[int | None, str | None]:
+    """Line and tag of the node whose construction raises a non-YAML error."""
+
+    class TracingLoader(StrictLoader):  # type: ignore[valid-type, misc]
+        current: Node | None = None
+
+        def construct_object(self, node: Node, deep: bool = False) -> Any:
+            self.current = node
+            return super().construct_object(node, deep=deep)
+
+    loader = TracingLoader(content)
+    try:
+        while loader.check_node():
+            loader.construct_document(loader.get_node())
+    except Exception:
+        node = loader.current
+        if node is not None:
+            return _line(node), node.tag
+    finally:
+        loader.dispose()
+    return None, None
 
 
 def yaml_error(display_path: str, exc: yaml.MarkedYAMLError) -> ParseError:

@@ -508,3 +508,19 @@ def test_locator_is_lazy_and_cached(monkeypatch: pytest.MonkeyPatch) -> None:
     assert docs[1].locator.line_of(["b"]) == 4
     assert docs[1].locator.line_of(["b"]) == 4
     assert indexed == [len("---\na: 1\n---\nb: 2\n")]  # once for the whole file
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "tag"),
+    [
+        ("a: 1\nb: [!!timestamp '2146-10-03 00:18:03{0']\n", 2, "!!timestamp"),
+        ("x: !!int abc\n", 1, "!!int"),
+        ("x: 1\ny: 2\nz: !!bool maybe\n", 3, "!!bool"),
+        ("x: !!float y\n", 1, "!!float"),
+    ],
+)
+def test_explicit_tag_with_a_bad_value_is_a_parse_error(text: str, line: int, tag: str) -> None:
+    with pytest.raises(ParseError) as info:
+        _parse("tags.yaml", text)
+    assert info.value.line == line
+    assert f"does not fit its tag {tag}" in info.value.message
