@@ -80,7 +80,7 @@ def _compile(tree: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Conditio
         if not isinstance(items, list) or not items:
             raise _fail(f"'{key}' needs a non-empty list of conditions", where)
         parts = tuple(_compile(c, env, (*where, key, i)) for i, c in enumerate(items))
-        return _all(parts) if key == "all" else _any(parts)
+        return _settled(_all(parts) if key == "all" else _any(parts))
     if "not" in tree:
         _only(tree, {"not"}, where)
         inner = _compile(tree["not"], env, (*where, "not"))
@@ -90,9 +90,9 @@ def _compile(tree: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Conditio
                 return not inner(item, ctx)
             mark = len(ctx.trace)
             held = inner(item, ctx)
-            for i in range(mark, len(ctx.trace)):
-                path, value, ok = ctx.trace[i]
-                ctx.trace[i] = (path, value, not ok)
+            _flip(ctx.trace, mark)
+            if not held:
+                _mark_held(ctx.trace, mark)
             return not held
 
         return negate
@@ -116,6 +116,32 @@ def _only(tree: dict[str, Any], allowed: set[str], where: tuple[PathKey, ...]) -
     extra = sorted(set(tree) - allowed)
     if extra:
         raise _fail(f"unexpected key(s) {extra} next to {sorted(allowed)}", where)
+
+
+def _flip(trace: list[Any], mark: int) -> None:
+    for i in range(mark, len(trace)):
+        path, value, ok = trace[i]
+        trace[i] = (path, value, not ok)
+
+
+def _mark_held(trace: list[Any], mark: int) -> None:
+    """A node that held explains nothing: nothing below it is offending."""
+    for i in range(mark, len(trace)):
+        path, value, _ = trace[i]
+        trace[i] = (path, value, True)
+
+
+def _settled(cond: Condition) -> Condition:
+    def run(item: Any, ctx: EvalContext) -> bool:
+        if ctx.trace is None:
+            return cond(item, ctx)
+        mark = len(ctx.trace)
+        held = cond(item, ctx)
+        if held:
+            _mark_held(ctx.trace, mark)
+        return held
+
+    return run
 
 
 def _all(parts: tuple[Condition, ...]) -> Condition:
@@ -259,12 +285,35 @@ def _quantifier(
                 if inner(v, ctx):
                     return want_any
             return not want_any
-        results = (_element_holds(inner, p, v, ctx) for p, v in _elements(spec, item, ctx))
+        if ctx.trace is None:
+            results = (inner(v, ctx) for _, v in _elements(spec, item, ctx))
+            if q == "for_any":
+                return any(results)
+            if q == "for_all":
+                return all(results)
+            return not any(results)
+        # Explaining a failure: evaluate every element, then mark what is offending.
+        mark = len(ctx.trace)
+        outcomes = []
+        for p, v in _elements(spec, item, ctx):
+            start = len(ctx.trace)
+            ok = _element_holds(inner, p, v, ctx)
+            if q == "for_none":
+                # An element that satisfies `where` is the offender; one that does not is fine.
+                if ok:
+                    _flip(ctx.trace, start)
+                else:
+                    _mark_held(ctx.trace, start)
+            outcomes.append(ok)
         if q == "for_any":
-            return any(results)
-        if q == "for_all":
-            return all(results)
-        return not any(results)
+            held = any(outcomes)
+        elif q == "for_all":
+            held = all(outcomes)
+        else:
+            held = not any(outcomes)
+        if held:
+            _mark_held(ctx.trace, mark)
+        return held
 
     return holds
 

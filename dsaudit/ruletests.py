@@ -36,6 +36,8 @@ class Case:
     attributes: dict[str, Any]
     file: str | None
     block: Mapping[str, Any]
+    meta: dict[str, Any]
+    """Resource metadata, e.g. ``system_mlps_level`` for rules gated on the linked system."""
     source: str
 
 
@@ -98,6 +100,7 @@ def load_cases(pack: Pack) -> tuple[list[Case], list[str]]:
                         attributes=raw.get("attributes", {}) or {},
                         file=raw.get("file"),
                         block=block,
+                        meta=dict(raw.get("meta") or {}),
                         source=f"{shown}: tests[{n}].cases[{m}]",
                     )
                 )
@@ -133,7 +136,7 @@ def run_case(case: Case, rule_src: Any, pack: Pack, env: CompileEnv) -> CaseOutc
             Resource(extra["kind"], str(extra.get("id", f"ctx{n}")), extra.get("attributes", {}))
         )
     kind = case.kind or rule.kind
-    subject = Resource(kind, "case", case.attributes, file=case.file)
+    subject = Resource(kind, "case", case.attributes, file=case.file, meta=case.meta)
     if kind == "organization":
         resources = [r for r in resources if r.kind != "organization"]
     resources.append(subject)

@@ -180,3 +180,40 @@ def test_trace_marks_the_failing_leaf_of_all_and_flips_under_not() -> None:
     ctx = EvalContext(res, {}, {}, Facts(dt.date(2026, 1, 1), None, {}, {}), trace=[])
     assert not cond(attrs, ctx)
     assert ctx.trace == [(("a",), True, True), (("b",), "x", False)]
+
+
+@pytest.mark.parametrize(
+    ("tree", "attrs", "offending"),
+    [
+        (
+            {"for_none": "items", "where": {"path": "bad", "equals": True}},
+            {"items": [{"bad": False}, {"bad": True}]},
+            [(("items", 1, "bad"), True)],
+        ),
+        (
+            {
+                "all": [
+                    {"any": [{"path": "a", "equals": 1}, {"path": "b", "equals": 2}]},
+                    {"path": "c", "equals": 3},
+                ]
+            },
+            {"a": 9, "b": 2, "c": 0},
+            [(("c",), 0)],
+        ),
+        (
+            {"for_all": "xs", "where": {"path": "ok", "equals": True}},
+            {"xs": [{"ok": True}, {"ok": False}]},
+            [(("xs", 1, "ok"), False)],
+        ),
+    ],
+    ids=["for_none", "any-that-held", "for_all"],
+)
+def test_only_offending_values_are_marked(
+    tree: dict[str, Any], attrs: dict[str, Any], offending: list[Any]
+) -> None:
+    cond = compile_condition(tree, CompileEnv(taxonomy=load_taxonomy()))
+    res = Resource("dataset", "d", attrs)
+    ctx = EvalContext(res, {}, {}, Facts(dt.date(2026, 1, 1), None, {}, {}), trace=[])
+    assert not cond(attrs, ctx)
+    assert ctx.trace is not None
+    assert [(p, v) for p, v, held in ctx.trace if not held] == offending

@@ -125,6 +125,13 @@ _MAYBE_SENSITIVE = re.compile(
 """Cheap pre-check: text without any of these cannot match a pattern above."""
 
 
+_POLICY_WORDS = frozenset(
+    {"max", "min", "days", "age", "len", "length", "warn", "retry", "retries", "tries",
+     "lifetime", "history", "remember", "timeout", "expiry", "expire", "expires", "count"}
+)  # fmt: skip
+"""Words that make a number under a password-like key a policy setting (PASS_MAX_DAYS: 90)."""
+
+
 def mask_value(path: str, value: Any) -> str:
     """Return ``value`` as display text, masked if it may be a secret or personal information.
 
@@ -137,7 +144,8 @@ def mask_value(path: str, value: Any) -> str:
         return json.dumps(value)
     if isinstance(value, int | float):
         text = repr(value) if isinstance(value, float) else str(value)
-        if is_secret_path and _path_words(path) & _STRONG_SECRET_WORDS:
+        words = _path_words(path)
+        if is_secret_path and words & _STRONG_SECRET_WORDS and not words & _POLICY_WORDS:
             return FULL_MASK
         return mask_text(text)
     if isinstance(value, Mapping):

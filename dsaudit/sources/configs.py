@@ -72,7 +72,10 @@ def parse_file(
         return [], [tool_error("DSAUDIT-PARSE", "config", rel, message, Location(rel))], None
     digest = {"path": rel, "sha256": hashlib.sha256(content).hexdigest(), "kind": "config"}
     try:
-        docs = parser.parse(rel, content, limits)
+        if getattr(parser, "reads_includes", False):
+            docs = parser.parse(rel, content, limits, root=root)
+        else:
+            docs = parser.parse(rel, content, limits)
     except LimitError as exc:
         loc = Location(rel, exc.line)
         return [], [tool_error("DSAUDIT-LIMIT", "config", rel, str(exc), loc)], digest
