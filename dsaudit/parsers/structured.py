@@ -12,6 +12,7 @@ from __future__ import annotations
 import configparser
 import json
 import re
+import sys
 import tomllib
 from collections.abc import Sequence
 from pathlib import PurePosixPath
@@ -81,6 +82,19 @@ def _depth_of(data: Any, max_depth: int) -> int:
     return deepest
 
 
+def _number_too_long(display_path: str, text: bytes, exc: ValueError) -> ParseError:
+    """Python refuses to convert integers of more than ``sys.get_int_max_str_digits()`` digits
+    (4,300 by default) and raises a plain ValueError; report it as a parse error with its line."""
+    digits = sys.get_int_max_str_digits() or 4300
+    found = re.search(rb"[0-9_]{%d,}" % (digits + 1), text)
+    line = text.count(b"\n", 0, found.start()) + 1 if found else None
+    return ParseError(
+        f"a number is too long to convert ({exc}); quote it if it is an identifier",
+        file=display_path,
+        line=line,
+    )
+
+
 def _check_data_depth(display_path: str, data: Any, limits: Limits) -> None:
     if _depth_of(data, limits.max_depth) > limits.max_depth:
         raise LimitError(
@@ -103,7 +117,16 @@ class YamlParser:
 
     def parse(self, display_path: str, content: bytes, limits: Limits) -> list[ParsedDocument]:
         text = _prepare(display_path, content, limits)
-        loaded = load_yaml(display_path, text, limits)
+        try:
+            loaded = load_yaml(display_path, text, limits)
+        except (ValueError, IndexError) as exc:
+            # Not YAMLErrors: int() of a 5,000-digit number on the fast path; "!!int ''".
+            if "integer string conversion" in str(exc):
+                raise _number_too_long(display_path, text, exc) from None
+            raise ParseError(
+                f"invalid YAML: a value cannot be constructed ({type(exc).__name__}: {exc})",
+                file=display_path,
+            ) from None
         if not loaded:
             return []
         source = YamlSource(text)
@@ -149,6 +172,8 @@ class JsonParser:
             ) from None
         except _DuplicateJsonKey:
             raise _json_duplicate_error(display_path, text) from None
+        except ValueError as exc:
+            raise _number_too_long(display_path, text, exc) from None
         except RecursionError:
             raise LimitError(
                 "nesting too deep for the JSON decoder (limits.max_depth)",
@@ -194,6 +219,8 @@ class TomlParser:
             if where:
                 message = message[: where.start()].rstrip() + f", column {where.group(2)}"
             raise ParseError(f"invalid TOML: {message}", file=display_path, line=line) from None
+        except ValueError as exc:
+            raise _number_too_long(display_path, text, exc) from None
         except RecursionError:
             raise LimitError(
                 "nesting too deep for the TOML parser (limits.max_depth)",
@@ -240,6 +267,12 @@ class IniParser:
                 parser.read_string(f"[{_TOP_SECTION}]\n{text}", source=display_path)
         except configparser.Error as exc:
             raise _ini_error(display_path, exc, offset) from None
+        except AttributeError:  # CPython bug: a continuation line after a key without value
+            raise ParseError(
+                "invalid INI: an indented continuation line follows a key without a value",
+                file=display_path,
+                line=_continued_bare_key_line(text),
+            ) from None
         data: dict[str, Any] = {}
         defaults: dict[str, Any] = {}
         if parser.has_section("DEFAULT"):
@@ -260,6 +293,21 @@ class IniParser:
                 comments=ignore_comments(encoded, b"#;"),
             )
         ]
+
+
+def _continued_bare_key_line(text: str) -> int | None:
+    """Line of the first indented line that follows a key without ``=``/``:``."""
+    previous_bare = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if previous_bare and stripped and line[:1] in (" ", "\t"):
+            return number
+        previous_bare = (
+            bool(stripped)
+            and not stripped.startswith(("#", ";", "["))
+            and not ("=" in stripped or ":" in stripped)
+        )
+    return None
 
 
 def _new_config_parser() -> configparser.ConfigParser:
