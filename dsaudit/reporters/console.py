@@ -72,7 +72,7 @@ class ConsoleReporter:
             emoji=False,
         )
         if options.get("quiet"):
-            console.print(summary_line(audit))
+            console.print(summary_line(audit), soft_wrap=True)
             return buffer.getvalue()
         self._header(console, audit)
         self._laws(console, audit)
@@ -80,7 +80,7 @@ class ConsoleReporter:
         self._errors(console, audit, bool(options.get("verbose")))
         for warning in audit.warnings:
             console.print(Text(f"warning: {warning}", style="yellow"))
-        console.print(summary_line(audit))
+        console.print(summary_line(audit), soft_wrap=True)
         return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
     def _header(self, console: Console, audit: AuditResult) -> None:
