@@ -18,6 +18,7 @@ record the ``(path, value)`` pairs they examined, which the engine uses to expla
 from __future__ import annotations
 
 import difflib
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -427,6 +428,12 @@ def _check(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) ->
     if not isinstance(raw_args, dict):
         raise _fail("'with' must be a mapping of arguments", where)
     args = {k: _operand(v, env, (*where, "with", k)) for k, v in raw_args.items()}
+    try:  # a misspelt argument is a compile error, not a TypeError on every resource
+        inspect.signature(func).bind(None, None, **args)
+    except TypeError as exc:
+        raise _fail(f'check "{name}": {exc}', (*where, "with")) from None
+    except ValueError:
+        pass  # no signature to inspect (a builtin); the call will tell
     spec = _path(tree["path"], (*where, "path")) if "path" in tree else None
 
     def holds(item: Any, ctx: EvalContext) -> bool:
