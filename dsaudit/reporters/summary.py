@@ -91,6 +91,12 @@ def summarize(audit: AuditResult) -> Summary:
     """Count the results of ``audit``."""
     everything = audit.all_results()
     by_status = Counter(str(r.status) for r in everything)
+    # The engine counts not-applicable (rule, resource) pairs instead of storing a result each.
+    counted = audit.metadata.get("not_applicable") or {}
+    if isinstance(counted, dict):
+        by_status[str(Status.NOT_APPLICABLE)] += sum(
+            n for n in counted.values() if isinstance(n, int)
+        )
     failing = [r for r in everything if r.status == Status.FAIL]
     by_severity = Counter(str(r.severity) for r in failing)
     laws: dict[str, LawSummary] = {}
