@@ -36,6 +36,8 @@ _OPENERS_CLOSERS = b"[]{}"
 # matched pair or a pair of fake brackets; see yaml_depth_bound().
 _YAML_KEEP = b"[]{}\"'#!"
 _YAML_DELETE = bytes(b for b in _ALL_BYTES if b not in _YAML_KEEP)
+_INDENT_RUNS = bytes(0x20 if b in b" \t?:-" else 0x78 for b in _ALL_BYTES)
+"""Maps indentation and block indicator bytes to a space and every other byte to ``x``."""
 _JSON_DELETE = bytes(b for b in _ALL_BYTES if b not in _OPENERS_CLOSERS)
 _JSON_STRING_KEEP = b'[]{}"'
 _JSON_STRING_DELETE = bytes(b for b in _ALL_BYTES if b not in _JSON_STRING_KEEP)
@@ -222,7 +224,8 @@ def yaml_depth_bound(content: bytes, max_depth: int) -> int:
     longest_allowed = budget // 2 - 1
     if longest_allowed < 0:
         return max_depth + 1
-    if re.search(rb"[ \t?:\-]{%d}" % (longest_allowed + 1), content):
+    runs = content.translate(_INDENT_RUNS)
+    if runs.find(b" " * (longest_allowed + 1)) >= 0:
         return max_depth + 1
     return flow + 2 * (longest_allowed + 1)
 
