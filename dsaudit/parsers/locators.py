@@ -386,59 +386,69 @@ def index_yaml(content: bytes) -> list[tuple[int, Any]]:
 
     import yaml
 
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_class(content)
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    map_start, seq_start = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    doc_start, doc_end = yaml.DocumentStartEvent, yaml.DocumentEndEvent
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(content)
+    get_event, check_event = loader.get_event, loader.check_event
     documents: list[tuple[int, Any]] = []
     anchors: dict[str, Any] = {}
+    # frames: [container, pending key]; pending is _EXPECT_KEY, _COMPLEX_KEY or
+    # (raw, line, plain); sequences keep None
     stack: list[list[Any]] = []
     root: tuple[int, Any] | None = None
     gc_was_enabled = gc.isenabled()
     gc.disable()
-
-    def attach(line: int, child: Any, key: tuple[str, int, bool] | None) -> None:
-        nonlocal root
-        if not stack:
-            root = (line, child)
-            return
-        frame = stack[-1]
-        container = frame[0]
-        if type(container) is _YamlSeq:
-            container.items.append((line, child))
-        elif frame[1] is _EXPECT_KEY:
-            frame[1] = key if key is not None else _COMPLEX_KEY
-        else:
-            pending = frame[1]
-            frame[1] = _EXPECT_KEY
-            if pending is not _COMPLEX_KEY:
-                raw, key_line, plain = pending
-                if plain and raw == "<<":
-                    container.merges.append(child)
-                else:
-                    container.entries[raw] = (key_line, child, plain)
-
     try:
-        while loader.check_event():
-            event = loader.get_event()
+        while check_event():
+            event = get_event()
             kind = type(event)
-            if kind is yaml.ScalarEvent:
+            key: Any = None
+            if kind is scalar_event:
                 line = event.start_mark.line + 1
+                child: Any = None
                 if event.anchor:
                     anchors[event.anchor] = None
-                attach(line, None, (event.value, line, bool(event.implicit[0])))
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                container: Any = _YamlMap() if kind is yaml.MappingStartEvent else _YamlSeq()
+                key = (event.value, line, bool(event.implicit[0]))
+            elif kind is map_start or kind is seq_start:
+                line = event.start_mark.line + 1
+                child = _YamlMap() if kind is map_start else _YamlSeq()
                 if event.anchor:
-                    anchors[event.anchor] = container
-                attach(event.start_mark.line + 1, container, None)
-                stack.append([container, _EXPECT_KEY])
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                    anchors[event.anchor] = child
+            elif kind is map_end or kind is seq_end:
                 stack.pop()
-            elif kind is yaml.AliasEvent:
-                attach(event.start_mark.line + 1, anchors.get(event.anchor), None)
-            elif kind is yaml.DocumentStartEvent:
+                continue
+            elif kind is alias_event:
+                line = event.start_mark.line + 1
+                child = anchors.get(event.anchor)
+            elif kind is doc_start:
                 root = None
-            elif kind is yaml.DocumentEndEvent:
+                continue
+            elif kind is doc_end:
                 documents.append(root if root is not None else (1, None))
+                continue
+            else:
+                continue
+            if stack:
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is _YamlSeq:
+                    container.items.append((line, child))
+                elif frame[1] is _EXPECT_KEY:
+                    frame[1] = key if key is not None else _COMPLEX_KEY
+                else:
+                    pending = frame[1]
+                    frame[1] = _EXPECT_KEY
+                    if pending is not _COMPLEX_KEY:
+                        if pending[2] and pending[0] == "<<":
+                            container.merges.append(child)
+                        else:
+                            container.entries[pending[0]] = (pending[1], child, pending[2])
+            else:
+                root = (line, child)
+            if child is not None and key is None and kind is not alias_event:
+                stack.append([child, _EXPECT_KEY])
     except yaml.YAMLError:
         pass
     finally:
