@@ -82,7 +82,7 @@ def _depth_of(data: Any, max_depth: int) -> int:
     return deepest
 
 
-def _number_too_long(display_path: str, text: bytes, exc: ValueError) -> ParseError:
+def _number_too_long(display_path: str, text: bytes, exc: Exception) -> ParseError:
     """Python refuses to convert integers of more than ``sys.get_int_max_str_digits()`` digits
     (4,300 by default) and raises a plain ValueError; report it as a parse error with its line."""
     digits = sys.get_int_max_str_digits() or 4300

@@ -37,11 +37,11 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _warned_no_libyaml = False
 
 
-def _base_loader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
+def _base_loader() -> Any:
     global _warned_no_libyaml
     c_loader = getattr(yaml, "CSafeLoader", None)
     if c_loader is not None:
-        return c_loader  # type: ignore[no-any-return]
+        return c_loader
     if not _warned_no_libyaml:
         _warned_no_libyaml = True
         warnings.warn(
