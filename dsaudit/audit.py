@@ -185,8 +185,10 @@ def run_audit(
 ) -> AuditResult:
     """Audit ``config.root`` and return every result with its metadata.
 
-    Raises :class:`dsaudit.errors.PackError` (or ConfigError) when the run cannot be done as
-    asked; unreadable inputs and raising plugins become error results instead.
+    ``modifiers`` default to :func:`dsaudit.modifiers.default_modifiers` (inline suppressions,
+    waivers, baseline); pass ``[]`` for raw results. Raises :class:`dsaudit.errors.PackError`
+    (or ConfigError) when the run cannot be done as asked; unreadable inputs and raising
+    plugins become error results instead.
     """
     started = now_utc()
     host = host or get_plugin_host(config.plugin_dirs)
@@ -202,7 +204,11 @@ def run_audit(
         config, packs, compiled, inputs, started, evaluation.not_applicable, dict(facts.org)
     )
     audit = AuditResult(results=evaluation.results, rules=rules, metadata=metadata, errors=errors)
-    for modify in modifiers or []:
+    if modifiers is None:
+        from dsaudit.modifiers import default_modifiers
+
+        modifiers = default_modifiers()
+    for modify in modifiers:
         modify(audit, config)
     host.call_each("dsaudit_modify_results", results=audit.results, config=config)
     if host.has_impls("dsaudit_result_finished"):

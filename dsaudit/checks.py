@@ -20,8 +20,15 @@ from dsaudit.pidetect import find_pi
 
 _SECRET_KEY = re.compile(
     r"(?i)(^|[_.\-])(pass(word|wd|phrase)?|pwd|secret|token|api[_\-]?key|access[_\-]?key|"
-    r"private[_\-]?key|client[_\-]?secret|credential)s?($|[_.\-])"
+    r"private[_\-]?key|client[_\-]?secret|credential)s?$"
 )
+"""Keys whose name ENDS with a secret word (``db_password``, ``API_KEY``, ``client-secret``)."""
+_NOT_SECRET_KEYS = frozenset(
+    {"proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass",
+     "server_tokens", "csrf_token", "token_ttl", "password_encryption", "password_policy"}
+)  # fmt: skip
+"""Directives and settings whose names end like a secret but hold none."""
+_FILE_REFERENCE = re.compile(r"^(/|\./|\.\./|~/|[A-Za-z]:\\)[^\s]*$")
 _REFERENCE = re.compile(
     r"^(\$\{[^}]+\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|(vault|kms|secretsmanager|env|file|"
     r"ref|aws-kms|azure-keyvault|alicloud-kms):.*|<[^>]+>|\*+|changeme-from-env)$",
@@ -74,10 +81,12 @@ def no_plaintext_secrets(item: Any, ctx: EvalContext) -> list[tuple[tuple[PathKe
     found = []
     for path, value in walk_strings(item):
         key = next((str(k) for k in reversed(path) if isinstance(k, str)), "")
-        if not _SECRET_KEY.search(key) or not isinstance(value, str):
+        if not isinstance(value, str) or key.lower() in _NOT_SECRET_KEYS:
+            continue
+        if not _SECRET_KEY.search(key):
             continue
         text = value.strip()
-        if not text or _REFERENCE.match(text):
+        if not text or _REFERENCE.match(text) or _FILE_REFERENCE.match(text):
             continue
         found.append((path, value))
     return found

@@ -178,6 +178,8 @@ def evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
             for rule in kind_rules:
                 if rule.files and not _matches_files(rule, res.file):
                     continue
+                if rule.formats and res.meta.get("format") not in rule.formats:
+                    continue
                 ctx.params = rule.params
                 try:
                     if rule.when is not None and not rule.when(attrs, ctx):

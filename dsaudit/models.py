@@ -172,6 +172,8 @@ class Rule:
     manual: bool = False
     files: tuple[str, ...] = ()
     """For ``config`` rules: globs the file must match (empty: every config file)."""
+    formats: tuple[str, ...] = ()
+    """For ``config`` rules: parser names the file must have been read by (empty: any)."""
     effective_from: str | None = None
     effective_until: str | None = None
     source: Location | None = None

@@ -305,6 +305,7 @@ def compile_rule(
         param_defaults=defaults,
         manual=manual is not None,
         files=tuple(applies.get("files", ())),
+        formats=tuple(applies.get("formats", ())),
         effective_from=data.get("effective_from"),
         effective_until=data.get("effective_until"),
         source=src.location(("id",)),

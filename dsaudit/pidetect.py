@@ -25,6 +25,17 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-
 _PASSPORT = re.compile(r"(?<![0-9A-Za-z])([EeGg]\d{8}|[A-Za-z]\d{8})(?![0-9A-Za-z])")
 
 
+ROLE_MAILBOXES = frozenset(
+    {"root", "admin", "administrator", "security", "secops", "soc", "noreply", "no-reply",
+     "postmaster", "hostmaster", "webmaster", "abuse", "support", "help", "info", "ops",
+     "alerts", "alert", "oncall", "privacy", "dpo", "pipo", "legal", "compliance", "sales",
+     "service", "contact", "it", "sysadmin", "devops", "notifications", "mailer-daemon"}
+)  # fmt: skip
+"""Local parts of shared role mailboxes, which are not personal information."""
+NAMESPACE_DOMAINS = frozenset({"openssh.com", "libssh.org", "ssh.com"})
+"""Domains used as namespaces for algorithm names (``chacha20-poly1305@openssh.com``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """One piece of personal information found in a text."""
@@ -87,6 +98,9 @@ def find_pi(text: str, *, key: str = "") -> Iterator[Match]:
             yield Match("mobile", *m.span(1))
     if "@" in text:
         for m in _EMAIL.finditer(text):
+            local, _, domain = m.group(0).partition("@")
+            if local.lower() in ROLE_MAILBOXES or domain.lower() in NAMESPACE_DOMAINS:
+                continue  # a role account or an algorithm name, not a person
             if free(*m.span()):
                 yield Match("email", *m.span())
     if "passport" in key.lower() or "护照" in key:

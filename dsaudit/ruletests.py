@@ -136,7 +136,10 @@ def run_case(case: Case, rule_src: Any, pack: Pack, env: CompileEnv) -> CaseOutc
             Resource(extra["kind"], str(extra.get("id", f"ctx{n}")), extra.get("attributes", {}))
         )
     kind = case.kind or rule.kind
-    subject = Resource(kind, "case", case.attributes, file=case.file, meta=case.meta)
+    meta = dict(case.meta)
+    if rule.formats and "format" not in meta:
+        meta["format"] = rule.formats[0]  # a case is read by the rule's first format
+    subject = Resource(kind, "case", case.attributes, file=case.file, meta=meta)
     if kind == "organization":
         resources = [r for r in resources if r.kind != "organization"]
     resources.append(subject)

@@ -5,9 +5,12 @@ One unreadable or unparseable file becomes an error result; every other file is 
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import gc
 import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -57,14 +60,20 @@ def parse_file(
     """Read and parse one config file into resources, or an error result."""
     full = root / rel
     try:
-        size = full.stat().st_size
-        if size > limits.max_file_bytes:
-            raise LimitError(
-                f"file is {size} bytes; the limit max_file_bytes is {limits.max_file_bytes}",
-                limit="max_file_bytes",
-                file=rel,
-            )
-        content = full.read_bytes()
+        # O_NONBLOCK and fstat: a path that became a FIFO or device since discovery is refused
+        # instead of blocking the audit forever.
+        with open(os.open(full, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file (it changed after discovery)")
+            size = info.st_size
+            if size > limits.max_file_bytes:
+                raise LimitError(
+                    f"file is {size} bytes; the limit max_file_bytes is {limits.max_file_bytes}",
+                    limit="max_file_bytes",
+                    file=rel,
+                )
+            content = handle.read()
     except LimitError as exc:
         return [], [tool_error("DSAUDIT-LIMIT", "config", rel, str(exc), Location(rel))], None
     except OSError as exc:
