@@ -15,7 +15,7 @@ from typing import Any
 from dsaudit.__about__ import __version__
 from dsaudit.conditions import CompileEnv
 from dsaudit.config import ProjectConfig
-from dsaudit.engine import build_facts, evaluate
+from dsaudit.engine import build_facts, estimated_results, evaluate
 from dsaudit.errors import PackError
 from dsaudit.models import AuditResult, Location, Resource, Result, Rule, Severity, tool_error
 from dsaudit.packs import (
@@ -30,6 +30,9 @@ from dsaudit.plugins import PluginHost, Registry, collect_registry, get_plugin_h
 from dsaudit.sources import SourceContext
 from dsaudit.sources.inventory_source import inventory_files
 from dsaudit.taxonomy import load_taxonomy
+
+PASS_LIST_LIMIT = 200_000
+"""With ``passes: auto``, passing results are listed only up to about this many results."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(phase, done, total)``; the CLI shows a bar, the library passes None."""
@@ -198,12 +201,22 @@ def run_audit(
     compiled = compile_rules(config, packs, registry, taxonomy)
     resources, errors, inputs = collect(config, host, registry, taxonomy)
     facts, _ = build_facts(resources, config.as_of, taxonomy)
-    evaluation = evaluate(compiled.rules, facts)
+    keep_passes = config.passes == "list" or (
+        config.passes == "auto" and estimated_results(compiled.rules, facts) <= PASS_LIST_LIMIT
+    )
+    evaluation = evaluate(compiled.rules, facts, keep_passes=keep_passes)
     rules: dict[str, Rule] = {r.id: r for r in compiled.rules}
     metadata = _metadata(
         config, packs, compiled, inputs, started, evaluation.not_applicable, dict(facts.org)
     )
+    metadata["passed_not_listed"] = dict(sorted(evaluation.passed.items()))
     audit = AuditResult(results=evaluation.results, rules=rules, metadata=metadata, errors=errors)
+    if evaluation.passed:
+        why = "--passes count" if config.passes == "count" else "a large audit (--passes auto)"
+        audit.warnings.append(
+            f"{sum(evaluation.passed.values())} passing results are counted, not listed, "
+            f"because of {why}; use --passes list to list them"
+        )
     if modifiers is None:
         from dsaudit.modifiers import default_modifiers
 

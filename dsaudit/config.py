@@ -54,6 +54,8 @@ class ProjectConfig:
     inline_suppressions: bool = True
     organization: str | None = None
     jobs: int = 1
+    passes: str = "auto"
+    """``list`` every passing result, ``count`` them only, or ``auto`` (list up to a limit)."""
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -187,6 +189,7 @@ def build_config(target: Path, config_file: Path | None = None, **flags: Any) ->
     cfg.baseline = (base / data["baseline"]) if data.get("baseline") else None
     cfg.inline_suppressions = data.get("inline_suppressions", True)
     cfg.organization = data.get("organization")
+    cfg.passes = data.get("passes", cfg.passes)
     _apply_flags(cfg, flags)
     return cfg
 
@@ -218,5 +221,7 @@ def _apply_flags(cfg: ProjectConfig, flags: dict[str, Any]) -> None:
         cfg.inline_suppressions = False
     if flags.get("inventory"):
         cfg.inventory = list(flags["inventory"])
+    if flags.get("passes"):
+        cfg.passes = flags["passes"]
     if flags.get("jobs"):
         cfg.jobs = int(flags["jobs"])

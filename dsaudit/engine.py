@@ -51,6 +51,13 @@ class Evaluation:
     results: list[Result]
     not_applicable: dict[str, int]
     """Per rule: resources of the rule's kind where ``applies_to.when`` was false."""
+    passed: dict[str, int] = field(default_factory=dict)
+    """Per rule: passing results counted but not listed (``keep_passes=False``)."""
+
+
+def estimated_results(rules: Sequence[Rule], facts: Facts) -> int:
+    """An upper bound of the number of results: resources of each rule's kind."""
+    return sum(len(facts.by_kind.get(rule.kind, ())) for rule in rules)
 
 
 def index_resources(resources: Iterable[Resource]) -> dict[str, list[Resource]]:
@@ -161,14 +168,20 @@ def _manual(rule: Rule, res: Resource, facts: Facts) -> tuple[Status, str, tuple
     return Status.PASS, f"evidence {entry.get('id')} dated {date.isoformat()}", evidence
 
 
-def evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
-    """Run every rule on every resource of its kind."""
+def evaluate(rules: Sequence[Rule], facts: Facts, *, keep_passes: bool = True) -> Evaluation:
+    """Run every rule on every resource of its kind.
+
+    With ``keep_passes=False`` passing results are counted per rule instead of stored, which
+    keeps memory flat for very large inventories (failures, errors and manual results are
+    always stored).
+    """
     by_kind_rules: dict[str, list[Rule]] = defaultdict(list)
     for rule in rules:
         by_kind_rules[rule.kind].append(rule)
     results: list[Result] = []
     append = results.append
     not_applicable: dict[str, int] = defaultdict(int)
+    passed: dict[str, int] = defaultdict(int)
     org = facts.org
     for kind, kind_rules in by_kind_rules.items():
         for res in facts.by_kind.get(kind, ()):
@@ -202,6 +215,9 @@ def evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
                         )
                         continue
                     ok = rule.condition(attrs, ctx)
+                    if ok and not keep_passes:
+                        passed[rule.id] += 1
+                        continue
                     if ok:
                         append(
                             Result(
@@ -221,7 +237,7 @@ def evaluate(rules: Sequence[Rule], facts: Facts) -> Evaluation:
                 except Exception as exc:
                     ctx.trace = None
                     append(_rule_error(rule, res, exc))
-    return Evaluation(results, dict(not_applicable))
+    return Evaluation(results, dict(not_applicable), dict(passed))
 
 
 def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:

@@ -222,3 +222,16 @@ def test_json_report_through_the_cli(make_tree: Tree, runner: CliRunner, tmp_pat
         r["rule_id"] == "CSL-LOG-RETENTION" and r["status"] == "fail" for r in report["results"]
     )
     assert "wrote json report" in out.output
+
+
+def test_passes_can_be_counted_instead_of_listed(make_tree: Tree) -> None:
+    target = make_tree({"logging.yaml": "logging: {retention_days: 365}\n", "b.yaml": "x: 1\n"})
+    listed, _ = audit(target, packs=["csl"])
+    counted, _ = audit(target, packs=["csl"], passes="count")
+    assert any(r.status is Status.PASS for r in listed.results)
+    assert not any(r.status is Status.PASS for r in counted.results)
+    assert counted.metadata["passed_not_listed"] == {"CSL-LOG-RETENTION": 1}
+    from dsaudit.reporters.summary import summarize
+
+    assert summarize(counted).by_status["pass"] == summarize(listed).by_status["pass"]
+    assert any("counted, not listed" in w for w in counted.warnings)

@@ -145,6 +145,9 @@ def pair_outputs(
     default=None,
     help="Worker processes for parsing (default 1).",
 )
+@click.option("--passes", type=click.Choice(["auto", "list", "count"]), default=None,
+              help="List passing results, only count them, or auto (list up to ~200,000 "
+                   "results; the default).")  # fmt: skip
 @click.option("-p", "blocked", multiple=True, metavar="no:NAME", help="Block a plugin: -p no:NAME.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", count=True, help="More detail.")
@@ -153,7 +156,8 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
           formats: tuple[str, ...], outputs: tuple[str, ...], fail_on: str | None,
           fail_on_error: bool | None, plugin_dirs: tuple[Path, ...], as_of: dt.date | None,
           inventory: tuple[str, ...], waivers: Path | None, baseline: Path | None,
-          no_inline_suppressions: bool, jobs: int | None, blocked: tuple[str, ...], quiet: bool,
+          no_inline_suppressions: bool, jobs: int | None, passes: str | None,
+          blocked: tuple[str, ...], quiet: bool,
           verbose: int) -> None:  # fmt: skip
     """Audit TARGET (a folder; default: the current folder) and report the results."""
     from dsaudit.audit import run_audit
@@ -186,6 +190,7 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
         inline_suppressions=not no_inline_suppressions,
         inventory=list(inventory),
         jobs=jobs,
+        passes=passes,
     )
     host = get_plugin_host(cfg.plugin_dirs, blocked=names)
     stderr_tty = sys.stderr.isatty()

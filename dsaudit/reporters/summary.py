@@ -97,6 +97,9 @@ def summarize(audit: AuditResult) -> Summary:
         by_status[str(Status.NOT_APPLICABLE)] += sum(
             n for n in counted.values() if isinstance(n, int)
         )
+    listed_later = audit.metadata.get("passed_not_listed") or {}
+    if isinstance(listed_later, dict):
+        by_status[str(Status.PASS)] += sum(n for n in listed_later.values() if isinstance(n, int))
     failing = [r for r in everything if r.status == Status.FAIL]
     by_severity = Counter(str(r.severity) for r in failing)
     laws: dict[str, LawSummary] = {}
@@ -106,6 +109,12 @@ def summarize(audit: AuditResult) -> Summary:
     for rule in audit.rules.values():
         for ref in rule.refs:
             laws.setdefault(ref.law, LawSummary(ref.law))
+    if isinstance(listed_later, dict):
+        for rule_id, count in listed_later.items():
+            rule = audit.rules.get(rule_id)
+            if rule is not None and isinstance(count, int):
+                for law in {ref.law for ref in rule.refs}:
+                    laws[law].counts[str(Status.PASS)] += count
     posture = _posture(by_status)
     return Summary(
         total=len(everything),
