@@ -90,7 +90,7 @@ def _print_console(cov: Any, uncovered_only: bool) -> None:
     help="A provisions list to use instead of the shipped one.",
 )
 @click.option(
-    "--plugins-dir",
+    "--plugin-dir",
     "plugin_dirs",
     multiple=True,
     type=click.Path(path_type=Path, file_okay=False),
