@@ -235,3 +235,24 @@ def test_passes_can_be_counted_instead_of_listed(make_tree: Tree) -> None:
 
     assert summarize(counted).by_status["pass"] == summarize(listed).by_status["pass"]
     assert any("counted, not listed" in w for w in counted.warnings)
+
+
+def test_jobs_give_identical_results(make_tree: Tree) -> None:
+    files: dict[str, str | bytes] = {
+        f"svc/{i:03d}.yaml": f"logging:\n  retention_days: {90 if i % 7 == 0 else 200}\n"
+        for i in range(160)
+    }
+    files["svc/bad.yaml"] = "a: [\n"
+    target = make_tree(files)
+    one, _ = audit(target, packs=["csl"])
+    two, _ = audit(target, packs=["csl"], jobs=2)
+
+    def key(result) -> list[tuple[str, str, str, int | None, str]]:  # type: ignore[no-untyped-def]
+        return [
+            (r.rule_id, r.resource_id, str(r.status), r.location.line, r.fingerprint)
+            for r in result.all_results()
+        ]
+
+    assert key(one) == key(two)
+    assert sum(r.status is Status.FAIL for r in one.results) == 23
+    assert [r.rule_id for r in one.errors] == ["DSAUDIT-PARSE"]

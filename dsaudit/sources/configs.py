@@ -182,12 +182,11 @@ class ConfigSource:
         work = [(rel, pick_parser(ctx.parsers, rel)) for rel in found.files]
         work = [(rel, parser) for rel, parser in work if parser is not None]
         links = system_links(ctx)
+        items = [(rel, parser, linked_meta(rel, links) if links else None) for rel, parser in work]
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for rel, parser in work:
-                extra = linked_meta(rel, links) if links else None
-                resources, errors, digest = parse_file(cfg.root, rel, parser, cfg.limits, extra)
+            for resources, errors, digest in parse_all(cfg.root, items, cfg.limits, cfg.jobs):
                 if digest:
                     ctx.inputs.append(digest)
                 yield from errors
@@ -195,3 +194,41 @@ class ConfigSource:
         finally:
             if was_enabled:
                 gc.enable()
+
+
+ParseOutcome = tuple[list[Resource], list[Result], dict[str, Any] | None]
+_CHUNK = 64
+
+
+def _parse_chunk(
+    root: Path, chunk: list[tuple[str, Any, dict[str, Any] | None]], limits: Any
+) -> list[ParseOutcome]:
+    return [parse_file(root, rel, parser, limits, extra) for rel, parser, extra in chunk]
+
+
+def parse_all(
+    root: Path, items: list[tuple[str, Any, dict[str, Any] | None]], limits: Any, jobs: int
+) -> Iterator[ParseOutcome]:
+    """Parse every file, in order; with ``jobs > 1`` in forked worker processes.
+
+    Results are identical to ``jobs == 1``: chunks are mapped in order and each file is parsed
+    by the same function. Where worker processes cannot start, parsing falls back to this one.
+    """
+    if jobs <= 1 or len(items) < 2 * _CHUNK:
+        for rel, parser, extra in items:
+            yield parse_file(root, rel, parser, limits, extra)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    except (OSError, ValueError):  # no fork on this platform: parse here
+        for rel, parser, extra in items:
+            yield parse_file(root, rel, parser, limits, extra)
+        return
+    with pool:
+        futures = [pool.submit(_parse_chunk, root, chunk, limits) for chunk in chunks]
+        for future in futures:
+            yield from future.result()
