@@ -202,3 +202,33 @@ def _json_depth(value: object) -> int:
     if isinstance(value, list):
         return 1 + max((_json_depth(v) for v in value), default=0)
     return 0
+
+
+def _events_depth_until_error(content: bytes) -> int:
+    """Deepest nesting libyaml reaches, counting events up to a syntax error if any."""
+    depth = deepest = 0
+    loader = yaml.CSafeLoader(content)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return deepest
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=st.text(alphabet="[]{}\"'#!-?:, \n\t\r\\ab&*|>", max_size=80))
+def test_yaml_depth_bound_holds_for_token_soup(text: str) -> None:
+    # Adversarial YAML-ish text: the composer recurses for every level libyaml opens before
+    # it reports an error, so the bound must cover errors too.
+    content = text.encode()
+    real = _events_depth_until_error(content)
+    for limit in (1, 2, 4, 500):
+        assert yaml_depth_bound(content, limit) >= min(real, limit + 1), (text, real, limit)
