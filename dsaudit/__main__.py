@@ -1,5 +1,5 @@
 """``python -m dsaudit``."""
 
-from dsaudit.cli import main
+from dsaudit.entry import main
 
 main()
