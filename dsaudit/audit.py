@@ -16,7 +16,7 @@ from dsaudit.__about__ import __version__
 from dsaudit.conditions import CompileEnv
 from dsaudit.config import ProjectConfig
 from dsaudit.engine import build_facts, estimated_results, evaluate
-from dsaudit.errors import PackError
+from dsaudit.errors import ConfigError, PackError
 from dsaudit.models import AuditResult, Location, Resource, Result, Rule, Severity, tool_error
 from dsaudit.packs import (
     CompiledPacks,
@@ -98,6 +98,8 @@ def collect(
         try:
             for item in source.collect(ctx):
                 (resources if isinstance(item, Resource) else errors).append(item)
+        except ConfigError:
+            raise  # the run cannot be done as asked (exit 2 with the message)
         except Exception as exc:
             errors.append(
                 tool_error(

@@ -43,6 +43,8 @@ class ProjectConfig:
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     follow_symlinks: bool = False
+    parser_overrides: dict[str, str] = field(default_factory=dict)
+    """Glob -> parser name (``configs.parsers`` in dsaudit.yaml), asked before parsers claim."""
     plugin_dirs: list[Path] = field(default_factory=list)
     fail_on: str = "high"
     fail_on_error: bool = True
@@ -175,6 +177,7 @@ def build_config(target: Path, config_file: Path | None = None, **flags: Any) ->
     cfg.include = list(data.get("configs", {}).get("include", []))
     cfg.exclude = list(data.get("configs", {}).get("exclude", []))
     cfg.follow_symlinks = bool(data.get("configs", {}).get("follow_symlinks", False))
+    cfg.parser_overrides = dict(data.get("configs", {}).get("parsers", {}))
     cfg.plugin_dirs = [(base / p).resolve() for p in data.get("plugins", [])]
     cfg.fail_on = data.get("fail_on", cfg.fail_on)
     cfg.fail_on_error = data.get("fail_on_error", cfg.fail_on_error)

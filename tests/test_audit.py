@@ -256,3 +256,23 @@ def test_jobs_give_identical_results(make_tree: Tree) -> None:
     assert key(one) == key(two)
     assert sum(r.status is Status.FAIL for r in one.results) == 23
     assert [r.rule_id for r in one.errors] == ["DSAUDIT-PARSE"]
+
+
+def test_parser_can_be_chosen_by_glob(make_tree: Tree) -> None:
+    target = make_tree(
+        {
+            "dsaudit.yaml": "version: 1\nconfigs:\n  parsers:\n    'deploy/*.conf': yaml\n",
+            "deploy/app.conf": "logging:\n  retention_days: 30\n",
+        }
+    )
+    result, _ = audit(target, packs=["csl"])
+    [fail] = [r for r in result.results if r.status is Status.FAIL]
+    assert (fail.resource_id, fail.location.line) == ("deploy/app.conf", 2)
+
+
+def test_unknown_parser_override_is_a_config_error(make_tree: Tree) -> None:
+    target = make_tree(
+        {"dsaudit.yaml": "version: 1\nconfigs:\n  parsers:\n    '*.conf': yml\n", "a.conf": "x\n"}
+    )
+    with pytest.raises(ConfigError, match="unknown parser"):
+        audit(target, packs=["csl"])

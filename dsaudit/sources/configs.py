@@ -16,13 +16,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dsaudit.discovery import discover
-from dsaudit.errors import LimitError, SourceError
+from dsaudit.errors import ConfigError, LimitError, SourceError
 from dsaudit.models import Location, Resource, Result, Severity, tool_error
 from dsaudit.sources import SourceContext
 
 
-def pick_parser(parsers: list[Any], rel: str) -> Any | None:
-    """The first parser (latest-registered first) that claims ``rel``."""
+def pick_parser(
+    parsers: list[Any], rel: str, overrides: dict[str, str] | None = None
+) -> Any | None:
+    """The parser for ``rel``: a matching ``configs.parsers`` glob first, else the first parser
+    (latest-registered first) that claims it."""
+    for pattern, name in (overrides or {}).items():
+        if fnmatch.fnmatchcase(rel, pattern):
+            return next((p for p in parsers if p.name == name), None)
     path = PurePosixPath(rel)
     for parser in parsers:
         if parser.claims(path):
@@ -179,7 +185,11 @@ class ConfigSource:
                 Location(str(problem.path)),
                 severity=Severity.MEDIUM,
             )
-        work = [(rel, pick_parser(ctx.parsers, rel)) for rel in found.files]
+        unknown = sorted(set(cfg.parser_overrides.values()) - {p.name for p in ctx.parsers})
+        if unknown:
+            known = ", ".join(sorted(p.name for p in ctx.parsers))
+            raise ConfigError(f"configs.parsers names unknown parser(s) {unknown}; known: {known}")
+        work = [(rel, pick_parser(ctx.parsers, rel, cfg.parser_overrides)) for rel in found.files]
         work = [(rel, parser) for rel, parser in work if parser is not None]
         links = system_links(ctx)
         items = [(rel, parser, linked_meta(rel, links) if links else None) for rel, parser in work]
