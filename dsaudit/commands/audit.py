@@ -192,6 +192,7 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
         jobs=jobs,
         passes=passes,
     )
+    _check_risk_files(cfg)
     host = get_plugin_host(cfg.plugin_dirs, blocked=names)
     stderr_tty = sys.stderr.isatty()
     if stderr_tty and not quiet:
@@ -207,6 +208,17 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
     if write_failed:
         code = max(code, ExitCode.INCOMPLETE)
     ctx.exit(int(code))
+
+
+def _check_risk_files(cfg: Any) -> None:
+    """Refuse a broken waivers or baseline file before spending a whole audit on it."""
+    from dsaudit.baseline import load_baseline
+    from dsaudit.waivers import display_path, load_waivers
+
+    if cfg.waivers is not None:
+        load_waivers(cfg.waivers, display_path(cfg.waivers, cfg.root))
+    if cfg.baseline is not None:
+        load_baseline(cfg.baseline, display_path(cfg.baseline, cfg.root))
 
 
 def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, quiet: bool,
