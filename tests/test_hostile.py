@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -338,17 +339,24 @@ def test_bad_limits_are_refused_with_exit_2(tmp_path: Path, limits: str, text: s
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: Limits.from_mapping raises ConfigError without file/line (config.py, limits.py)",
-)
-def test_unknown_limit_error_names_the_config_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key", ["max_depht", "110101199003071234"], ids=["typo", "number"])
+def test_unknown_limit_error_names_the_config_file_and_line(tmp_path: Path, key: str) -> None:
     target = tmp_path / "target"
     target.mkdir()
-    (target / "dsaudit.yaml").write_text("fail_on: high\nlimits:\n  max_depht: 5\n", "utf-8")
+    (target / "dsaudit.yaml").write_text(f"fail_on: high\nlimits:\n  {key}: 5\n", "utf-8")
     write_pack(tmp_path, [tls_rule()])
     proc = dsaudit("audit", target, "--pack", tmp_path / "pack", cwd=tmp_path)
-    assert "dsaudit.yaml:3:" in proc.stderr
+    assert proc.returncode == 2, proc.stderr
+    assert "dsaudit.yaml:2:" in proc.stderr
+    assert "is not one of ['max_file_bytes'" in proc.stderr
+
+
+def test_config_schema_knows_every_limit() -> None:
+    schema = json.loads(
+        (Path(__file__).parent.parent / "dsaudit/schemas/config.schema.json").read_text("utf-8")
+    )
+    names = schema["properties"]["limits"]["propertyNames"]["enum"]
+    assert sorted(names) == sorted(f.name for f in fields(Limits))
 
 
 # --- hostile rule packs: refused with exit 2 and file:line -------------------------------
