@@ -15,7 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 from dsaudit.models import AuditResult, LawRef, Result, Rule
-from dsaudit.reporters.masking import mask_evidence, mask_text
+from dsaudit.reporters.masking import mask_evidence, mask_text, mask_value
 
 _WAIVER_KEYS = {
     "approver": ("approved_by", "approver", "owner", "by"),
@@ -141,7 +141,7 @@ def result_record(result: Result, rules: Mapping[str, Rule]) -> dict[str, Any]:
         "message": mask_text(result.message),
         "evidence": [{"path": e.path, "value": e.value} for e in mask_evidence(result.evidence)],
         "fingerprint": result.fingerprint,
-        "fingerprint_basis": result.fingerprint_basis,
+        "fingerprint_basis": masked_basis(result.fingerprint_basis),
         "refs": [
             {k: v for k, v in ref_record(ref).items() if k in _RESULT_REF_KEYS}
             for ref in refs_of(result, rules)
@@ -152,6 +152,16 @@ def result_record(result: Result, rules: Mapping[str, Rule]) -> dict[str, Any]:
         "pack": result.pack,
         "detail": mask_text(result.detail) if result.detail else result.detail,
     }
+
+
+def masked_basis(basis: str) -> str:
+    """The fingerprint basis as reports show it: the engine's ``path=repr(value)`` holds the
+    raw offending value, so the value is masked like evidence (the fingerprint itself is
+    computed from the raw basis and is unchanged)."""
+    path, sep, value = basis.partition("=")
+    if sep and path and " " not in path:
+        return f"{path}={mask_value(path, value)}"
+    return mask_text(basis)
 
 
 _RESULT_REF_KEYS = ("law", "article", "clause", "former_article")
