@@ -59,6 +59,12 @@ class MarkdownReporter:
             writer.add(["### Failures by law", ""])
         for law in sorted(groups, key=lambda k: (k == OTHER_LAW, k)):
             left_out += _group(writer, law, groups[law], audit.rules)
+        accepted = [
+            r for r in sort_results(audit.results) if r.status in (Status.WAIVED, Status.SUPPRESSED)
+        ]
+        if accepted:
+            title = "accepted (waived or suppressed)"
+            left_out += _group(writer, "Accepted risks", accepted, audit.rules, title=title)
         errors = sort_results(r for r in audit.all_results() if r.status == Status.ERROR)
         if errors:
             title = "errors (audit incomplete)"
@@ -202,6 +208,14 @@ def _row(result: Result, rules: Mapping[str, Rule]) -> str:
     if result.detail:
         message += f" ({mask_text(result.detail)})"
     location = str(result.location) if result.location.file else "-"
+    if result.waiver:
+        w = result.waiver
+        message += (
+            f" — waived by {w.get('approved_by')} until {w.get('expires_on')}: "
+            f"{w.get('justification')}"
+        )
+    if result.suppression:
+        message += f" — suppressed: {result.suppression}"
     return (
         f"| {result.severity} | `{_code(result.rule_id)}` "
         f"| {_cell(result.resource_kind)}/{_cell(result.resource_id)} "

@@ -14,7 +14,8 @@ def test_summary_and_groups(audit: AuditResult) -> None:
     assert "<summary><b>CSL</b>: 2 failing</summary>" in text
     assert "<summary><b>PIPL</b>: 2 failing</summary>" in text
     assert "<summary><b>Errors</b>: 3 errors (audit incomplete)</summary>" in text
-    assert text.count("<details>") == text.count("</details>") == 4
+    assert "<summary><b>Accepted risks</b>: 2 accepted (waived or suppressed)</summary>" in text
+    assert text.count("<details>") == text.count("</details>") == 5
     assert REPORTER.last_warnings == ()
 
 
