@@ -310,3 +310,55 @@ def test_local_plugin_folder_inside_the_target_is_not_loaded(tmp_path: Path) -> 
     audit = run_audit(project, host=get_plugin_host(project.plugin_dirs))
     assert len(audit.results) == 3
     assert collect_registry(get_plugin_host()).problems == []
+
+
+def test_plugins_list_reports_a_plugin_that_fails_to_import(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    points = [_EntryPoint("ghost", "dsaudit_no_such_plugin_module")]
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: points)
+    monkeypatch.delenv("DSAUDIT_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    run = CliRunner().invoke(cli, ["plugins", "list", "--json"])
+    assert run.exit_code == 0
+    [problem] = json.loads(run.output)["problems"]
+    assert problem["plugin"] == "ghost"
+    assert problem["message"].startswith(
+        "plugin ghost (dsaudit_no_such_plugin_module) failed to import: ModuleNotFoundError"
+    )
+
+
+@pytest.mark.slow
+def test_examples_install_as_real_distributions_and_run(tmp_path: Path) -> None:
+    """pip-install dsaudit and the three examples into a fresh venv, then use them."""
+    import venv
+
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
+    folders = [str(PLUGINS / folder) for folder, _ in EXAMPLES.values()]
+    pip = subprocess.run(
+        [str(bindir / "python"), "-m", "pip", "install", "-q", str(ROOT), *folders],
+        capture_output=True,
+        text=True,
+    )
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DSAUDIT_", "PYTHON"))}
+    env["DSAUDIT_SINK_TICKETS_FILE"] = str(tmp_path / "tickets.json")
+
+    def dsaudit_cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [str(bindir / "python"), "-m", "dsaudit", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env)
+
+    listing = json.loads(dsaudit_cli("plugins", "list", "--json").stdout)
+    shown = {p["name"]: (p["origin"], p["version"]) for p in listing["plugins"]}
+    for name in EXAMPLES:
+        assert shown[name] == ("entry point", "0.1.0"), shown
+    fixtures = PLUGINS / "dsaudit-kubernetes/tests/fixtures/cluster"
+    out = tmp_path / "report.json"
+    run = dsaudit_cli("audit", str(fixtures), "--pack", "kubernetes-cn", "--format", "json",
+                      "--output", str(out), "--as-of", "2026-06-01", "-q")  # fmt: skip
+    assert run.returncode == 1, run.stdout[-2000:] + run.stderr[-2000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert sum(r["status"] == "fail" for r in report["results"]) == 6
+    tickets = json.loads((tmp_path / "tickets.json").read_text(encoding="utf-8"))
+    assert len(tickets["issueUpdates"]) == 6

@@ -67,7 +67,8 @@ def load_hcl(text: str) -> dict[str, Any]:
             strip_string_quotes=True, with_comments=False, explicit_blocks=False
         )
         raw = hcl2.loads(text, serialization_options=options)
-    return _clean(raw)
+    cleaned: dict[str, Any] = _clean(raw)
+    return cleaned
 
 
 def _clean(node: Any) -> Any:
@@ -96,7 +97,7 @@ def _reference(value: Any) -> str | None:
 
 def _blocks(data: dict[str, Any], kind: str) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
     """``[(labels, body), ...]`` for every block of ``kind`` in hcl2 output."""
-    out = []
+    out: list[tuple[tuple[str, ...], dict[str, Any]]] = []
     for entry in data.get(kind, []) or []:
         for first, inner in entry.items():
             if kind == "resource":
@@ -167,10 +168,12 @@ class TerraformParser:
         try:
             data = load_hcl(text)
         except Exception as exc:
-            line = getattr(exc, "line", None)
+            where = getattr(exc, "line", None)
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ParseError(
-                f"invalid HCL: {reason}", file=display_path, line=line if line else None
+                f"invalid HCL: {reason}",
+                file=display_path,
+                line=where if isinstance(where, int) and where > 0 else None,
             ) from None
         return build_documents(data, HclLines(text))
 
