@@ -166,6 +166,13 @@ class TerraformParser:
             line = content[: exc.start].count(b"\n") + 1
             raise ParseError("not UTF-8 text", file=display_path, line=line) from None
         try:
+            import hcl2  # noqa: F401 (a clear message when the dependency is missing)
+        except ImportError:
+            raise ParseError(
+                "the terraform parser needs python-hcl2: pip install python-hcl2",
+                file=display_path,
+            ) from None
+        try:
             data = load_hcl(text)
         except Exception as exc:
             where = getattr(exc, "line", None)
