@@ -524,3 +524,48 @@ def test_explicit_tag_with_a_bad_value_is_a_parse_error(text: str, line: int, ta
         _parse("tags.yaml", text)
     assert info.value.line == line
     assert f"does not fit its tag {tag}" in info.value.message
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_yaml_load_restores_the_garbage_collector(enabled_before: bool) -> None:
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled_before else gc.disable)()
+        _parse("g.yaml", "a: [1, 2]\n")
+        with pytest.raises(ParseError):
+            _parse("g.yaml", "a: [1, 2\n")
+        assert gc.isenabled() is enabled_before
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_missing_libyaml_warns_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    from dsaudit.parsers import yamlsafe
+
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    monkeypatch.setattr(yamlsafe, "_warned_no_libyaml", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert yamlsafe._base_loader() is yaml.SafeLoader
+        assert yamlsafe._base_loader() is yaml.SafeLoader
+    assert [str(w.message).split(";")[0] for w in caught] == ["PyYAML was built without libyaml"]
+
+
+def test_pure_python_fallback_loader_keeps_the_guarantees(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dsaudit.parsers import fastyaml, yamlsafe
+
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    monkeypatch.setattr(yamlsafe, "_warned_no_libyaml", True)
+    monkeypatch.setattr(yamlsafe, "StrictLoader", yamlsafe._make_loader())
+    monkeypatch.setattr(fastyaml, "CParser", None)
+    (doc,) = _parse("p.yaml", "a:\n  - b: yes\n")
+    assert doc.data == {"a": [{"b": True}]}
+    assert doc.locator is not None and doc.locator.line_of(["a", 0, "b"]) == 2
+    with pytest.raises(ParseError, match=r"duplicate key 'k' \(first at line 1\)"):
+        _parse("p.yaml", "k: 1\nk: 2\n")
+    with pytest.raises(LimitError):
+        parse_structured("p.yaml", b"- " * 2000 + b"x", "yaml", LIMITS)
