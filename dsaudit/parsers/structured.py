@@ -326,7 +326,7 @@ def _ini_error(display_path: str, exc: configparser.Error, offset: int) -> Parse
     line: int | None = getattr(exc, "lineno", None)
     if isinstance(exc, configparser.ParsingError) and exc.errors:
         line = exc.errors[0][0]
-        message = f"invalid INI: cannot parse {exc.errors[0][1]!r}"
+        message = "invalid INI: not a [section], key = value or comment line"  # no quote: secrets
     elif isinstance(exc, configparser.DuplicateOptionError):
         message = f"duplicate key {exc.option!r} in section [{exc.section}]"
     elif isinstance(exc, configparser.DuplicateSectionError):
@@ -362,8 +362,10 @@ def parse_env(display_path: str, text: str) -> tuple[dict[str, str], dict[str, i
             continue
         match = _ENV_KEY.match(text, pos, end)
         if match is None:
-            raise ParseError(
-                f"expected KEY=VALUE, found {stripped[:40]!r}", file=display_path, line=line
+            raise ParseError(  # the line is not quoted: it may hold a secret
+                "expected KEY=VALUE, found a line without '=' after a name",
+                file=display_path,
+                line=line,
             )
         key = match.group(1)
         start_line = line
