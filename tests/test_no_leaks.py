@@ -38,6 +38,8 @@ PLANTED = {
     "broken_env_secret": "AKIABROKENENVSECRET1",
     "broken_yaml_phone": "13612345678",
     "broken_ini_card": "6222029876543210987",
+    "broken_env_generic": "Zq8-generic-planted-pw",
+    "broken_ini_generic": "Xw3-generic-ini-planted",
 }
 
 
@@ -61,7 +63,14 @@ def _tree(base: Path) -> Path:
         f"DB_PASSWORD={p['env_password']}\nSUPPORT_PHONE={p['mobile_2']}\n", "utf-8"
     )
     # malformed files whose error messages might quote what they contain
-    (conf / "broken.env").write_text(f"OK=1\n{p['broken_env_secret']} no equals sign\n", "utf-8")
+    (conf / "broken.env").write_text(
+        f"OK=1\n{p['broken_env_secret']} no equals sign\nDB_PASSWORD {p['broken_env_generic']}\n",
+        "utf-8",
+    )
+    (conf / "broken2.env").write_text(f"DB_PASSWORD {p['broken_env_generic']}\n", "utf-8")
+    (conf / "broken2.ini").write_text(
+        f"[db]\npassword = x\n= {p['broken_ini_generic']}\n", "utf-8"
+    )
     (conf / "broken.yaml").write_text(
         f"users:\n  {p['broken_yaml_phone']}: a\n  {p['broken_yaml_phone']}: b\n", "utf-8"
     )
