@@ -10,6 +10,9 @@ from typing import Any
 
 from dsaudit.errors import ConfigError
 
+MAX_SAFE_DEPTH = 10_000
+"""The highest ``max_depth`` a user may configure (libyaml's composer crashes near 30,000)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -40,6 +43,11 @@ class Limits:
         for key, value in data.items():
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"limit {key} must be a positive integer, got {value!r}")
+        if data.get("max_depth", 0) > MAX_SAFE_DEPTH:
+            raise ConfigError(
+                f"limit max_depth {data['max_depth']} is unsafe: PyYAML's C loader crashes the "
+                f"process around 30,000 levels; use at most {MAX_SAFE_DEPTH}"
+            )
         return replace(cls(), **data)
 
 

@@ -276,3 +276,14 @@ def test_unknown_parser_override_is_a_config_error(make_tree: Tree) -> None:
     )
     with pytest.raises(ConfigError, match="unknown parser"):
         audit(target, packs=["csl"])
+
+
+@pytest.mark.parametrize(
+    ("limits", "message"),
+    [("{max_depth: 50000}", "unsafe"), ("{max_files: 0}", "less than the minimum"),
+     ("{max_filez: 3}", "'max_filez' is not one of")],
+)  # fmt: skip
+def test_limits_are_validated(make_tree: Tree, limits: str, message: str) -> None:
+    target = make_tree({"dsaudit.yaml": f"version: 1\nlimits: {limits}\n"})
+    with pytest.raises(ConfigError, match=message):
+        build_config(target)
