@@ -34,6 +34,9 @@ class DsauditGroup(click.Group):
 
         host = get_plugin_host()
         host.call_each("dsaudit_register_commands", cli=self)
+        for problem in host.problems:
+            if problem.hook == "dsaudit_register_commands":
+                click.echo(f"dsaudit: warning: {problem.message}", err=True)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)

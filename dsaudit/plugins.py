@@ -88,6 +88,27 @@ class PluginHost:
         self.origins: dict[str, str] = {}
         self.versions: dict[str, str | None] = {}
         self.problems: list[PluginProblem] = []
+        self._raised: dict[tuple[str, str], PluginProblem] = {}
+        self._raised_count: dict[tuple[str, str], int] = {}
+
+    def _hook_raised(self, plugin: str, hook: str, exc: Exception) -> None:
+        """Record a raising hook once per (plugin, hook); later calls only bump a counter."""
+        key = (plugin, hook)
+        count = self._raised_count.get(key, 0) + 1
+        self._raised_count[key] = count
+        if key in self._raised:
+            first = self._raised[key]
+            base = first.message.split(" (raised ", 1)[0]
+            first.message = f"{base} (raised {count} times)"
+            return
+        problem = PluginProblem(
+            plugin,
+            hook,
+            f"plugin {plugin} raised in {hook}: {type(exc).__name__}: {exc}",
+            traceback.format_exc(),
+        )
+        self._raised[key] = problem
+        self.problems.append(problem)
 
     def register(self, plugin: Any, name: str, origin: str, version: str | None = None) -> None:
         """Register ``plugin`` unless blocked; record problems instead of raising."""
@@ -135,15 +156,7 @@ class PluginHost:
             try:
                 out.append((impl.plugin_name, impl.function(**args)))
             except Exception as exc:
-                self.problems.append(
-                    PluginProblem(
-                        impl.plugin_name,
-                        hook_name,
-                        f"plugin {impl.plugin_name} raised in {hook_name}: "
-                        f"{type(exc).__name__}: {exc}",
-                        traceback.format_exc(),
-                    )
-                )
+                self._hook_raised(impl.plugin_name, hook_name, exc)
         return out
 
     def first_result(self, hook_name: str, **kwargs: Any) -> Any:
@@ -154,15 +167,7 @@ class PluginHost:
             try:
                 value = impl.function(**args)
             except Exception as exc:
-                self.problems.append(
-                    PluginProblem(
-                        impl.plugin_name,
-                        hook_name,
-                        f"plugin {impl.plugin_name} raised in {hook_name}: "
-                        f"{type(exc).__name__}: {exc}",
-                        traceback.format_exc(),
-                    )
-                )
+                self._hook_raised(impl.plugin_name, hook_name, exc)
                 continue
             if value is not None:
                 return value

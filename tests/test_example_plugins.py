@@ -209,7 +209,6 @@ HOOK_ARGS = {
     "dsaudit_audit_finished": "audit",
 }
 """Every hook an audit calls (dsaudit_register_commands belongs to the CLI, not the audit)."""
-CALLED_PER_ITEM = {"dsaudit_ignore_path", "dsaudit_result_finished"}
 
 
 def _raising_plugin(hook: str) -> Any:
@@ -236,16 +235,7 @@ def _project(tmp_path: Path) -> ProjectConfig:
 def _hook_params() -> list[Any]:
     out = []
     for hook in HOOK_ARGS:
-        marks = []
-        if hook in CALLED_PER_ITEM:
-            marks.append(
-                pytest.mark.xfail(
-                    strict=True,
-                    reason="PluginHost records a problem per call; per-item hooks need "
-                    "de-duplication by (plugin, hook) in dsaudit/plugins.py (lead)",
-                )
-            )
-        out.append(pytest.param(hook, marks=marks, id=hook.removeprefix("dsaudit_")))
+        out.append(pytest.param(hook, id=hook.removeprefix("dsaudit_")))
     return out
 
 
@@ -262,7 +252,10 @@ def test_a_plugin_raising_in_a_hook_is_one_error_result_and_the_audit_completes(
     assert len(errors) == 1, [e.message for e in errors]
     [error] = errors
     assert error.resource_id == f"boom:{hook}"
-    assert error.message == f"plugin boom raised in {hook}: RuntimeError: kaput in {hook}"
+    expected = f"plugin boom raised in {hook}: RuntimeError: kaput in {hook}"
+    if hook in ("dsaudit_ignore_path", "dsaudit_result_finished"):  # called per path / result
+        expected += " (raised 3 times)"
+    assert error.message == expected
     assert error.detail is not None and "Traceback" in error.detail
     assert f'File "<plugin boom {hook}>", line 2, in {hook}' in error.detail
 

@@ -111,14 +111,16 @@ def show_rule(rule_id: str, packs: tuple[str, ...]) -> None:
 
 @rules.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option("--plugin-dir", "plugin_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Load local plugins (named checks) from DIR.")  # fmt: skip
+def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
     """Validate rule packs: schema, conditions, operators, categories and checks."""
     from dsaudit.conditions import CompileEnv
     from dsaudit.packs import compile_rule, load_pack
     from dsaudit.plugins import collect_registry, get_plugin_host
     from dsaudit.taxonomy import load_taxonomy
 
-    registry = collect_registry(get_plugin_host())
+    registry = collect_registry(get_plugin_host(list(plugin_dirs)))
     env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy())
     for path in paths:
         pack = load_pack(path, root=Path.cwd())
@@ -131,7 +133,11 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
 @click.option("--rule", "only", multiple=True, help="Only these rule ids.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every case, not only failures.")
-def test_rules(paths: tuple[Path, ...], only: tuple[str, ...], verbose: bool) -> None:
+@click.option("--plugin-dir", "plugin_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Load local plugins (named checks) from DIR.")  # fmt: skip
+def test_rules(
+    paths: tuple[Path, ...], only: tuple[str, ...], verbose: bool, plugin_dirs: tuple[Path, ...]
+) -> None:
     """Run each rule's passing and failing cases (default: every shipped pack)."""
     from rich.console import Console
     from rich.table import Table
@@ -142,7 +148,7 @@ def test_rules(paths: tuple[Path, ...], only: tuple[str, ...], verbose: bool) ->
     from dsaudit.ruletests import find_pack_dirs, test_pack
     from dsaudit.taxonomy import load_taxonomy
 
-    registry = collect_registry(get_plugin_host())
+    registry = collect_registry(get_plugin_host(list(plugin_dirs)))
     env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy())
     dirs = find_pack_dirs(paths or [builtin_packs_dir()])
     if not dirs:
