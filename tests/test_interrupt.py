@@ -55,9 +55,10 @@ def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
+@pytest.mark.parametrize("jobs", ["1", "4"], ids=["serial", "4-workers"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_mid_run_exits_130_and_leaves_no_report(
-    big_tree: Path, tmp_path: Path, sig: signal.Signals
+    big_tree: Path, tmp_path: Path, sig: signal.Signals, jobs: str
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -65,7 +66,7 @@ def test_signal_mid_run_exits_130_and_leaves_no_report(
         [sys.executable, "-m", "dsaudit", "audit", str(big_tree),
          "--pack", str(big_tree.parent / "pack"), "--as-of", AS_OF,
          "--format", "json", "-o", str(out / "report.json"),
-         "--format", "sarif", "-o", str(out / "report.sarif"), "-q"],
+         "--format", "sarif", "-o", str(out / "report.sarif"), "-q", "--jobs", jobs],
         env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     time.sleep(1.5)  # let it get into discovery and parsing
