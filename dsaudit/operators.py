@@ -103,7 +103,10 @@ def _make_contains(operand: Any) -> Predicate:
         if isinstance(v, str) and isinstance(operand, str):
             return operand in v
         if isinstance(v, dict):
-            return operand in v
+            try:
+                return operand in v
+            except TypeError:  # an unhashable operand (a list) is never a key
+                return False
         return False
 
     return pred
@@ -119,7 +122,7 @@ def _make_type(operand: Any) -> Predicate:
         "map": lambda v: isinstance(v, dict),
         "null": lambda v: v is None,
     }
-    if operand not in types:
+    if not isinstance(operand, str) or operand not in types:
         raise OperandError(f"'type' must be one of {sorted(types)}, got {operand!r}")
     check = types[operand]
     return lambda v, ctx: v is not MISSING and check(v)
