@@ -452,6 +452,8 @@ def _context(item: Any, org: Any, others: list[Any], trace: bool) -> EvalContext
 @example(tree={"path": "a", "regex": "(a+)+$"}, items=[{}], org={}, others=[])
 @example(tree={"path": "a", "gt": {"param": "missing"}}, items=[{}], org={}, others=[])
 @example(tree={"check": "no_plaintext_secrets", "with": {"": 1}}, items=[{}], org={}, others=[])
+@example(tree={"path": "a", "type": []}, items=[{}], org={}, others=[])
+@example(tree={"path": "a", "contains": [1]}, items=[{"a": {"x": 1}}], org={}, others=[])
 def test_conditions_compile_or_raise_condition_error_and_never_raise_when_run(
     tree: Any, items: list[Any], org: Any, others: list[Any]
 ) -> None:
