@@ -68,9 +68,7 @@ def _tree(base: Path) -> Path:
         "utf-8",
     )
     (conf / "broken2.env").write_text(f"DB_PASSWORD {p['broken_env_generic']}\n", "utf-8")
-    (conf / "broken2.ini").write_text(
-        f"[db]\npassword = x\n= {p['broken_ini_generic']}\n", "utf-8"
-    )
+    (conf / "broken2.ini").write_text(f"[db]\npassword = x\n= {p['broken_ini_generic']}\n", "utf-8")
     (conf / "broken.yaml").write_text(
         f"users:\n  {p['broken_yaml_phone']}: a\n  {p['broken_yaml_phone']}: b\n", "utf-8"
     )
