@@ -26,8 +26,14 @@ def test_report_renders_every_format_from_saved_json(
     target = make_tree({"logging.yaml": "logging:\n  retention_days: 30\n"})
     saved = tmp_path / "r.json"
     _audit(runner, target, saved)
-    for fmt, marker in [("markdown", "CSL-LOG-RETENTION"), ("sarif", '"version": "2.1.0"'),
-                        ("junit", "<testsuites"), ("csv", "rule_id"), ("html", "<html")]:  # fmt: skip
+    markers = [
+        ("markdown", "CSL-LOG-RETENTION"),
+        ("sarif", '"version": "2.1.0"'),
+        ("junit", "<testsuites"),
+        ("csv", "rule_id"),
+        ("html", "<html"),
+    ]
+    for fmt, marker in markers:
         out = tmp_path / f"r.{fmt}"
         result = runner.invoke(cli, ["report", str(saved), "--format", fmt, "--output", str(out)])
         assert result.exit_code == 0, result.output
@@ -41,7 +47,9 @@ def test_report_refuses_unknown_format_and_bad_json(runner: CliRunner, tmp_path:
     assert result.exit_code == 2 and "bad.json" in result.output
 
 
-def test_diff_reports_new_and_fixed_findings(make_tree: Tree, runner: CliRunner, tmp_path: Path) -> None:
+def test_diff_reports_new_and_fixed_findings(
+    make_tree: Tree, runner: CliRunner, tmp_path: Path
+) -> None:
     target = make_tree({"a.yaml": "logging:\n  retention_days: 30\n"})
     old = tmp_path / "old.json"
     _audit(runner, target, old)

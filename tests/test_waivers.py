@@ -276,8 +276,6 @@ def test_documented_waivers_example_is_valid(tmp_path: Path) -> None:
     assert waivers[1].paths == ("deploy/legacy/*.yaml",)
 
 
-
-
 @pytest.mark.parametrize(
     "fmt",
     [

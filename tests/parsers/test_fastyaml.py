@@ -12,8 +12,7 @@ SAME = {
     "booleans": "a: yes\nb: No\nc: on\nd: OFF\ne: true\nf: False\ng: y\n",
     "nulls": "a: ~\nb: null\nc:\nd: Null\n",
     "dates": (
-        "a: 2024-03-22\nb: 2024-03-22T10:00:00Z\nc: '2024-03-22'\n"
-        "d: 2001-12-14 21:59:43.10 -5\n"
+        "a: 2024-03-22\nb: 2024-03-22T10:00:00Z\nc: '2024-03-22'\nd: 2001-12-14 21:59:43.10 -5\n"
     ),
     "quoted": "a: '010'\nb: \"yes\"\nc: 'no'\nd: \"1.5\"\ne: ! plain\n",
     "blocks": "a: |\n  line 1\n  line 2\nb: >-\n  folded\n  text\n",
