@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from dsaudit.commands.options import input_options
 from dsaudit.outcome import ExitCode
 
 FORMAT_BY_SUFFIX = {
@@ -21,15 +22,6 @@ FORMAT_BY_SUFFIX = {
     ".csv": "csv",
     ".txt": "console",
 }
-
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
 def pair_outputs(
@@ -66,19 +58,7 @@ def pair_outputs(
 
 @click.command()
 @click.argument("target", default=".", type=click.Path(path_type=Path))
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="Project config (default: dsaudit.yaml in TARGET).",
-)
-@click.option(
-    "--pack",
-    "packs",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="Rule pack to run (repeatable; default: every shipped pack).",
-)
+@input_options
 @click.option(
     "--format",
     "formats",
@@ -106,28 +86,6 @@ def pair_outputs(
     default=None,
     help="Whether error results (unparseable files, plugin errors) make the exit code 2 "
     "(default: yes).",
-)
-@click.option(
-    "--plugin-dir",
-    "plugin_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Load local plugins from DIR.",
-)
-@click.option(
-    "--as-of",
-    type=str,
-    callback=_parse_date,
-    default=None,
-    metavar="DATE",
-    help="Audit as of this date (YYYY-MM-DD; default today): law in force, ages.",
-)
-@click.option(
-    "--inventory",
-    "inventory",
-    multiple=True,
-    metavar="GLOB",
-    help="Inventory files (globs relative to TARGET; default inventory/**).",
 )
 @click.option(
     "--waivers", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Waivers file."

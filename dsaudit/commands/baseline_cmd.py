@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dsaudit.commands.audit import _parse_date
+from dsaudit.commands.options import input_options
 from dsaudit.outcome import ExitCode
 
 
@@ -18,40 +18,13 @@ def baseline() -> None:
 
 @baseline.command("create")
 @click.argument("target", default=".", type=click.Path(path_type=Path))
+@input_options
 @click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     help="Write the baseline here (default: 'baseline:' in dsaudit.yaml).",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="Project config (default: dsaudit.yaml in TARGET).",
-)
-@click.option(
-    "--pack",
-    "packs",
-    multiple=True,
-    metavar="NAME|PATH",
-    help="Rule pack to run (repeatable; default: every shipped pack).",
-)
-@click.option(
-    "--as-of",
-    type=str,
-    callback=_parse_date,
-    default=None,
-    metavar="DATE",
-    help="Audit as of this date (YYYY-MM-DD; default today).",
-)
-@click.option(
-    "--inventory",
-    "inventory",
-    multiple=True,
-    metavar="GLOB",
-    help="Inventory files (globs relative to TARGET; default inventory/**).",
 )
 @click.option(
     "--waivers",
@@ -62,13 +35,6 @@ def baseline() -> None:
     "--no-inline-suppressions",
     is_flag=True,
     help="Ignore '# dsaudit:ignore' comments (suppressed findings are then recorded).",
-)
-@click.option(
-    "--plugin-dir",
-    "plugin_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Load local plugins from DIR.",
 )
 @click.option(
     "--fail-on-error/--no-fail-on-error",

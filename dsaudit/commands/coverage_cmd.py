@@ -9,14 +9,7 @@ from typing import Any
 
 import click
 
-
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+from dsaudit.commands.options import parse_date
 
 
 def _print_console(cov: Any, uncovered_only: bool) -> None:
@@ -70,7 +63,7 @@ def _print_console(cov: Any, uncovered_only: bool) -> None:
 @click.option(
     "--as-of",
     type=str,
-    callback=_parse_date,
+    callback=parse_date,
     default=None,
     metavar="DATE",
     help="Rules and article numbers in force on this date (YYYY-MM-DD; default today).",

@@ -1,0 +1,44 @@
+"""Command-line options shared by the commands that run an audit (audit, baseline create)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """A ``YYYY-MM-DD`` option value as a date."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+def input_options(func: F) -> F:
+    """``--config``, ``--pack``, ``--as-of``, ``--inventory`` and ``--plugin-dir``."""
+    options = [
+        click.option("--config", "config_file",
+                     type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                     help="Project config (default: dsaudit.yaml in TARGET)."),
+        click.option("--pack", "packs", multiple=True, metavar="NAME|PATH",
+                     help="Rule pack to run (repeatable; default: every shipped pack)."),
+        click.option("--as-of", type=str, callback=parse_date, default=None, metavar="DATE",
+                     help="Audit as of this date (YYYY-MM-DD; default today): law in force, "
+                          "ages."),
+        click.option("--inventory", "inventory", multiple=True, metavar="GLOB",
+                     help="Inventory files (globs relative to TARGET; default inventory/**)."),
+        click.option("--plugin-dir", "plugin_dirs", multiple=True,
+                     type=click.Path(path_type=Path, file_okay=False),
+                     help="Load local plugins from DIR."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
