@@ -159,10 +159,9 @@ def parse_journald(
         "includes": includes.as_list(),
         "origins": origins,
     }
-    for key, setting in (("storage", "Storage"), ("retention_days", "MaxRetentionSec")):
-        line = lines.line_of(("settings", setting))
-        if line is not None and setting in settings:
-            lines.set((key,), line)
+    lines.derive(
+        (("storage", "Storage"), ("retention_days", "MaxRetentionSec")), "settings", settings
+    )
     return ParsedDocument(data=data, locator=lines, comments=comments)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import glob
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -55,6 +55,20 @@ class LineMap:
             if not key:
                 return None
             key = key[:-1]
+
+    def derive(
+        self, pairs: Iterable[tuple[str, str]], section: str, present: Container[str]
+    ) -> None:
+        """Point derived top-level fields at the line of the setting each comes from.
+
+        ``pairs`` is ``(derived_key, setting)``; a setting absent from ``present`` (the parsed
+        section) leaves its derived field without a line of its own.
+        """
+        for key, setting in pairs:
+            if setting in present:
+                line = self.line_of((section, setting))
+                if line is not None:
+                    self._lines[(key,)] = line
 
     def __len__(self) -> int:
         return len(self._lines)

@@ -152,12 +152,13 @@ def parse_mycnf(
         "includes": includes.as_list(),
         "origins": reader.origins,
     }
-    for key, option in (("listens_on_all_interfaces", "bind_address"),
-                        ("grant_tables_skipped", "skip_grant_tables"),
-                        ("tls_versions", "tls_version")):  # fmt: skip
-        line = reader.lines.line_of(("server", option)) if option in server else None
-        if line is not None:
-            reader.lines.set((key,), line)
+    reader.lines.derive(
+        (("listens_on_all_interfaces", "bind_address"),
+         ("grant_tables_skipped", "skip_grant_tables"),
+         ("tls_versions", "tls_version")),
+        "server",
+        server,
+    )  # fmt: skip
     return ParsedDocument(data=data, locator=reader.lines, comments=reader.comments)
 
 

@@ -135,11 +135,12 @@ def parse_redis(
         "includes": includes.as_list(),
         "origins": reader.origins,
     }
-    for key, setting in (("listens_on_all_interfaces", "bind"), ("auth_required", "requirepass"),
-                         ("protected_mode", "protected-mode")):  # fmt: skip
-        line = reader.lines.line_of(("settings", setting)) if setting in settings else None
-        if line is not None:
-            reader.lines.set((key,), line)
+    reader.lines.derive(
+        (("listens_on_all_interfaces", "bind"), ("auth_required", "requirepass"),
+         ("protected_mode", "protected-mode")),
+        "settings",
+        settings,
+    )  # fmt: skip
     return ParsedDocument(data=data, locator=reader.lines, comments=reader.comments)
 
 

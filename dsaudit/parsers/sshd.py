@@ -252,11 +252,12 @@ def parse_sshd(
         line = state.lines.line_of(("settings", key))
         if line is not None:
             state.lines.set(("algorithms", key), line)
-    for key, setting in (("idle_timeout_seconds", "clientaliveinterval"),
-                         ("mfa_required", "authenticationmethods")):  # fmt: skip
-        line = state.lines.line_of(("settings", setting))
-        if line is not None and setting in settings:
-            state.lines.set((key,), line)
+    state.lines.derive(
+        (("idle_timeout_seconds", "clientaliveinterval"),
+         ("mfa_required", "authenticationmethods")),
+        "settings",
+        settings,
+    )  # fmt: skip
     for n, record in enumerate(includes.records):
         state.lines.set(("includes", n), record.line)
     return ParsedDocument(data=data, locator=state.lines, comments=state.comments)
