@@ -77,8 +77,20 @@ def available() -> bool:
     return CParser is not None
 
 
-def load_all(content: bytes, max_depth: int) -> list[tuple[int, Any]]:
-    """``(index, data)`` for each non-empty document, or raise :class:`Fallback`."""
+RecordLines = dict[tuple[int, Any], list[int]]
+"""``(document index, top-level key) -> [first line of item 0, of item 1, ..., end line]``."""
+
+
+def load_all(
+    content: bytes, max_depth: int, records: RecordLines | None = None
+) -> list[tuple[int, Any]]:
+    """``(index, data)`` for each non-empty document, or raise :class:`Fallback`.
+
+    With ``records``, also note where each item of a top-level block sequence of mappings
+    starts (1-based lines, the sequence's end line last), so that a line lookup in a large
+    file can re-read one record instead of the whole file (see ``yamllines.YamlSource``).
+    Sequences whose items are not all block mappings on lines of their own are left out.
+    """
     if CParser is None:
         raise Fallback("libyaml is not available")
     cache: dict[str, Any] = {}
@@ -87,7 +99,7 @@ def load_all(content: bytes, max_depth: int) -> list[tuple[int, Any]]:
     gc.disable()
     parser = CParser(content)
     try:
-        _run(parser, cache, out, max_depth)
+        _run(parser, cache, out, max_depth, records)
     except yaml.YAMLError as exc:
         raise Fallback(str(exc)) from None
     finally:
@@ -97,8 +109,17 @@ def load_all(content: bytes, max_depth: int) -> list[tuple[int, Any]]:
     return out
 
 
-def _run(parser: Any, cache: dict[str, Any], out: list[tuple[int, Any]], max_depth: int) -> None:
+def _run(
+    parser: Any,
+    cache: dict[str, Any],
+    out: list[tuple[int, Any]],
+    max_depth: int,
+    records: RecordLines | None,
+) -> None:
     missing = cache  # a unique sentinel that is never a key
+    # frames: [container, kind (0 document, 1 mapping, 2 sequence), pending key]; a top-level
+    # block sequence watched for ``records`` has a fourth entry, its items' first lines
+    watch = records is not None
     get = parser.get_event
     get()  # StreamStart
     stack: list[list[Any]] = []
@@ -125,8 +146,15 @@ def _run(parser: Any, cache: dict[str, Any], out: list[tuple[int, Any]], max_dep
         elif t is _MAP_START or t is _SEQ_START:
             if ev.anchor is not None or (ev.tag is not None and not ev.implicit):
                 raise Fallback("anchor or tag")
-            if len(stack) > max_depth:
+            depth = len(stack)
+            if depth > max_depth:
                 raise Fallback("depth")
+            if watch and depth < 4:
+                if depth == 3 and len(stack[2]) == 4:
+                    stack[2][3].append(ev.start_mark.line + 1)
+                elif depth == 2 and t is _SEQ_START and not ev.flow_style:
+                    stack.append([[], 2, None, []])
+                    continue
             stack.append([{}, 1, missing] if t is _MAP_START else [[], 2, None])
             continue
         elif t is _MAP_END or t is _SEQ_END:
@@ -134,6 +162,8 @@ def _run(parser: Any, cache: dict[str, Any], out: list[tuple[int, Any]], max_dep
             if top[1] == 1 and top[2] is not missing:
                 raise Fallback("dangling key")
             val = top[0]
+            if len(top) == 4:
+                _note_records(records, index, stack[-1][2], top[3], val, ev.start_mark.line + 1)
         elif t is _DOC_START:
             stack.append([None, 0, None])
             continue
@@ -167,3 +197,20 @@ def _run(parser: Any, cache: dict[str, Any], out: list[tuple[int, Any]], max_dep
             top[0].append(val)
         else:
             top[0] = val
+
+
+def _note_records(
+    records: Any, index: int, key: Any, starts: list[int], items: list[Any], end: int
+) -> None:
+    """Keep ``starts`` when every item is a mapping starting on a line after the previous."""
+    if len(starts) != len(items) or not starts or type(key) is not str:
+        return
+    previous = 0
+    for line in starts:
+        if line <= previous:
+            return
+        previous = line
+    if end <= previous:
+        return
+    starts.append(end)
+    records[(index, key)] = starts

@@ -21,12 +21,11 @@ from typing import Any
 from dsaudit.errors import LimitError, ParseError
 from dsaudit.limits import Limits
 from dsaudit.parsers.base import ParsedDocument
+from dsaudit.parsers.fastyaml import RecordLines
 from dsaudit.parsers.locators import (
     JsonIndex,
     JsonLocator,
     LineMapLocator,
-    YamlLocator,
-    YamlSource,
     ini_line_map,
     toml_line_map,
 )
@@ -37,6 +36,7 @@ from dsaudit.parsers.textguard import (
     ignore_comments,
     to_utf8,
 )
+from dsaudit.parsers.yamllines import RECORD_LINES_MIN_BYTES, YamlLocator, YamlSource
 from dsaudit.parsers.yamlsafe import load_yaml
 
 __all__ = [
@@ -117,8 +117,9 @@ class YamlParser:
 
     def parse(self, display_path: str, content: bytes, limits: Limits) -> list[ParsedDocument]:
         text = _prepare(display_path, content, limits)
+        records: RecordLines | None = {} if len(text) >= RECORD_LINES_MIN_BYTES else None
         try:
-            loaded = load_yaml(display_path, text, limits)
+            loaded = load_yaml(display_path, text, limits, records)
         except (ValueError, IndexError) as exc:
             # Not YAMLErrors: int() of a 5,000-digit number on the fast path; "!!int ''".
             if "integer string conversion" in str(exc):
@@ -129,7 +130,7 @@ class YamlParser:
             ) from None
         if not loaded:
             return []
-        source = YamlSource(text)
+        source = YamlSource(text, records)
         comments = ignore_comments(text)
         return [
             ParsedDocument(data, YamlLocator(source, index), index, dict(comments))

@@ -125,8 +125,16 @@ def _line(node: Node) -> int:
 StrictLoader = _make_loader()
 
 
-def load_yaml(display_path: str, content: bytes, limits: Limits) -> list[tuple[int, Any]]:
+def load_yaml(
+    display_path: str,
+    content: bytes,
+    limits: Limits,
+    records: fastyaml.RecordLines | None = None,
+) -> list[tuple[int, Any]]:
     """Return ``(index, data)`` for each non-empty document of UTF-8 ``content``.
+
+    ``records`` is filled as :func:`fastyaml.load_all` fills it when the fast path reads the
+    file, and left empty otherwise.
 
     Raises ParseError (syntax, unsafe tag, duplicate key) or LimitError (``max_depth``,
     ``max_aliases``, ``max_yaml_nodes``), each with file and line.
@@ -137,9 +145,10 @@ def load_yaml(display_path: str, content: bytes, limits: Limits) -> list[tuple[i
     if not may_alias:
         # Fast path (libyaml events -> data); anything unusual falls back to the strict loader.
         try:
-            return fastyaml.load_all(content, limits.max_depth)
+            return fastyaml.load_all(content, limits.max_depth, records)
         except fastyaml.Fallback:
-            pass
+            if records is not None:
+                records.clear()
     documents: list[tuple[int, Any]] = []
     gc_was_enabled = gc.isenabled()
     gc.disable()

@@ -491,7 +491,7 @@ def test_yaml_locator_int_and_bool_keys() -> None:
 
 
 def test_locator_is_lazy_and_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dsaudit.parsers import locators
+    from dsaudit.parsers import yamllines as locators
 
     indexed: list[int] = []
     real = locators.index_yaml
