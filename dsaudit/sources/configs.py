@@ -19,6 +19,7 @@ from dsaudit.discovery import discover
 from dsaudit.errors import ConfigError, LimitError, SourceError
 from dsaudit.models import Location, Resource, Result, Severity, tool_error
 from dsaudit.sources import SourceContext
+from dsaudit.workers import ordered_map
 
 
 def pick_parser(
@@ -211,7 +212,7 @@ _CHUNK = 64
 
 
 def _parse_chunk(
-    root: Path, chunk: list[tuple[str, Any, dict[str, Any] | None]], limits: Any
+    chunk: list[tuple[str, Any, dict[str, Any] | None]], root: Path, limits: Any
 ) -> list[ParseOutcome]:
     return [parse_file(root, rel, parser, limits, extra) for rel, parser, extra in chunk]
 
@@ -228,17 +229,6 @@ def parse_all(
         for rel, parser, extra in items:
             yield parse_file(root, rel, parser, limits, extra)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-    try:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-    except (OSError, ValueError):  # no fork on this platform: parse here
-        for rel, parser, extra in items:
-            yield parse_file(root, rel, parser, limits, extra)
-        return
-    with pool:
-        futures = [pool.submit(_parse_chunk, root, chunk, limits) for chunk in chunks]
-        for future in futures:
-            yield from future.result()
+    for outcomes in ordered_map(_parse_chunk, chunks, jobs, root, limits):
+        yield from outcomes
