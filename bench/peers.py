@@ -64,16 +64,16 @@ def checkov_counts(m: Measurement) -> dict[str, int]:
     return {k: found.get(k, 0) for k in k8s_corpus.CHECK_IDS}
 
 
-def ensure_k8s(files: int) -> tuple[Path, dict[str, Any]]:
-    """The k8s-N corpus folder and its ground truth (generated when missing or stale)."""
-    base = CORPUS / f"k8s-{files}"
+def ensure_k8s(files: int, root: Path = CORPUS) -> tuple[Path, dict[str, Any]]:
+    """The ``root/k8s-N`` corpus folder and its ground truth (generated when missing or stale)."""
+    base = root / f"k8s-{files}"
     truth_path = base / "expected.json"
     if truth_path.is_file():
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         if truth.get("seed") == k8s_corpus.SEED and truth.get("files") == files:
             return base, truth
     shutil.rmtree(base, ignore_errors=True)
-    return base, k8s_corpus.write_corpus(CORPUS, files, str(PACK))
+    return base, k8s_corpus.write_corpus(root, files, str(PACK))
 
 
 def can_import(python: str, module: str) -> bool:
@@ -109,7 +109,7 @@ def plan(args: argparse.Namespace, base: Path) -> tuple[list[Peer], list[str]]:
     elif not (PACK / "pack.yaml").is_file():
         skipped.append(f"dsaudit: no K1..K5 rule pack at {PACK} yet")
     else:
-        report = OUT / f"report-k8s-{n}.json"
+        report = args.out_dir / f"report-k8s-{n}.json"
         argv = [*cmd, "audit", str(base), "--pack", str(PACK), "--format", "json"]
         argv += ["--output", str(report), "-q"]
         if args.jobs is not None:
@@ -192,12 +192,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkov-bin", help="checkov executable (default: on PATH)")
     parser.add_argument("--checkov-timeout", type=float, default=900)
     parser.add_argument("--json-out", type=Path, help="save the figures as JSON here")
+    parser.add_argument("--out-dir", type=Path, default=OUT, help="where reports are written")
     args = parser.parse_args(argv)
     if args.quick:
         args.files = 1000
     if args.runs < 1 or args.files < 1:
         parser.error("--runs and --files must be at least 1")
-    OUT.mkdir(parents=True, exist_ok=True)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
     base, truth = ensure_k8s(args.files)
     expected = truth["failing"]
     info = machine_info()
