@@ -26,6 +26,7 @@ from dsaudit.packs import (
     load_pack,
     resolve_pack_refs,
 )
+from dsaudit.parsecache import ParseCache
 from dsaudit.plugins import PluginHost, Registry, collect_registry, get_plugin_host
 from dsaudit.sources import SourceContext
 from dsaudit.sources.inventory_source import inventory_files
@@ -91,6 +92,7 @@ def collect(
         host=host,
         taxonomy=taxonomy,
         inventory_files=inventory_files(config.root, config.inventory),
+        cache=_parse_cache(config),
     )
     resources: list[Resource] = []
     errors: list[Result] = []
@@ -124,6 +126,19 @@ def collect(
                     )
                 )
     return resources, errors, sorted(ctx.inputs, key=lambda d: d["path"])
+
+
+def _parse_cache(config: ProjectConfig) -> ParseCache | None:
+    if config.cache is None:
+        return None
+    cache = ParseCache(config.cache)
+    try:
+        cache.prepare()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot use the parse cache folder: {exc.strerror or exc}", file=str(config.cache)
+        ) from None
+    return cache
 
 
 def _plugin_errors(host: PluginHost) -> list[Result]:

@@ -20,6 +20,7 @@ from jsonschema.exceptions import best_match
 
 from dsaudit.errors import ConfigError, SourceError
 from dsaudit.limits import DEFAULT_LIMITS, Limits
+from dsaudit.workers import default_jobs
 
 CONFIG_NAMES = ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml")
 PYPROJECT = "pyproject.toml"
@@ -55,7 +56,10 @@ class ProjectConfig:
     baseline: Path | None = None
     inline_suppressions: bool = True
     organization: str | None = None
-    jobs: int = 1
+    jobs: int = field(default_factory=default_jobs)
+    """Worker processes for parsing and evaluation (default: the CPUs this process may use)."""
+    cache: Path | None = None
+    """Parse cache folder (``--cache``), or None."""
     passes: str = "auto"
     """``list`` every passing result, ``count`` them only, or ``auto`` (list up to a limit)."""
     raw: dict[str, Any] = field(default_factory=dict)
@@ -193,6 +197,8 @@ def build_config(target: Path, config_file: Path | None = None, **flags: Any) ->
     cfg.inline_suppressions = data.get("inline_suppressions", True)
     cfg.organization = data.get("organization")
     cfg.passes = data.get("passes", cfg.passes)
+    cfg.jobs = int(data.get("jobs", cfg.jobs))
+    cfg.cache = (base / data["cache"]) if data.get("cache") else None
     _apply_flags(cfg, flags)
     return cfg
 
@@ -228,3 +234,7 @@ def _apply_flags(cfg: ProjectConfig, flags: dict[str, Any]) -> None:
         cfg.passes = flags["passes"]
     if flags.get("jobs"):
         cfg.jobs = int(flags["jobs"])
+    if flags.get("cache"):
+        cfg.cache = Path(flags["cache"])
+    if flags.get("no_cache"):
+        cfg.cache = None

@@ -101,8 +101,16 @@ def pair_outputs(
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes for parsing (default 1).",
+    help="Worker processes for parsing and evaluation (default: the number of CPUs).",
 )
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Keep parsed files in DIR, keyed by their content, to re-audit an unchanged tree fast.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not use the cache named in the config file.")
 @click.option("--passes", type=click.Choice(["auto", "list", "count"]), default=None,
               help="List passing results, only count them, or auto (list up to ~200,000 "
                    "results; the default).")  # fmt: skip
@@ -114,7 +122,8 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
           formats: tuple[str, ...], outputs: tuple[str, ...], fail_on: str | None,
           fail_on_error: bool | None, plugin_dirs: tuple[Path, ...], as_of: dt.date | None,
           inventory: tuple[str, ...], waivers: Path | None, baseline: Path | None,
-          no_inline_suppressions: bool, jobs: int | None, passes: str | None,
+          no_inline_suppressions: bool, jobs: int | None, cache: Path | None,
+          no_cache: bool, passes: str | None,
           blocked: tuple[str, ...], quiet: bool,
           verbose: int) -> None:  # fmt: skip
     """Audit TARGET (a folder; default: the current folder) and report the results."""
@@ -148,6 +157,8 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
         inline_suppressions=not no_inline_suppressions,
         inventory=list(inventory),
         jobs=jobs,
+        cache=cache,
+        no_cache=no_cache,
         passes=passes,
     )
     _check_risk_files(cfg)

@@ -36,6 +36,11 @@ class Parser(Protocol):
     whether the parser reads a file; the first claiming parser wins (plugins registered later
     are asked first, built-ins last). ``parse`` raises :class:`dsaudit.errors.ParseError` or
     :class:`dsaudit.errors.LimitError` with file and line on bad input.
+
+    Optional attributes: ``cacheable = True`` lets ``--cache`` keep the parser's output keyed
+    by the file's bytes (only for parsers whose output depends on nothing else, and whose
+    documents hold plain data and dsaudit's locators); ``cache_version`` (a string) is part of
+    the cache key, so a plugin bumps it when its output changes.
     """
 
     name: str

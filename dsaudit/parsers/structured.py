@@ -111,6 +111,7 @@ class YamlParser:
     """YAML 1.1 as PyYAML's safe loader reads it (``yes``/``on`` are booleans), via libyaml."""
 
     name = "yaml"
+    cacheable = True
 
     def claims(self, path: PurePosixPath) -> bool:
         return path.suffix.lower() in (".yaml", ".yml")
@@ -203,6 +204,7 @@ class TomlParser:
     """TOML 1.0 via :mod:`tomllib`."""
 
     name = "toml"
+    cacheable = True
 
     def claims(self, path: PurePosixPath) -> bool:
         return path.suffix.lower() == ".toml"
@@ -249,6 +251,7 @@ class IniParser:
     the first section are top-level keys."""
 
     name = "ini"
+    cacheable = True
 
     def claims(self, path: PurePosixPath) -> bool:
         return path.suffix.lower() in (".ini", ".cfg")
@@ -433,6 +436,7 @@ class EnvParser:
     """``.env`` files: ``KEY=VALUE``, ``export KEY=VALUE``, quotes, ``#`` comments."""
 
     name = "env"
+    cacheable = True
 
     def claims(self, path: PurePosixPath) -> bool:
         name = path.name.lower()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dsaudit.config import ProjectConfig
+    from dsaudit.parsecache import ParseCache
     from dsaudit.plugins import PluginHost
 
 
@@ -26,3 +27,5 @@ class SourceContext:
     datasets_by_system: dict[str, list[str]] = field(default_factory=dict)
     inputs: list[dict[str, Any]] = field(default_factory=list)
     """Filled by sources: ``{path, sha256, kind}`` for each file read (report metadata)."""
+    cache: ParseCache | None = None
+    """The parse cache of ``--cache``, ready to use, or None."""

@@ -18,6 +18,7 @@ from typing import Any
 from dsaudit.discovery import discover
 from dsaudit.errors import ConfigError, LimitError, SourceError
 from dsaudit.models import Location, Resource, Result, Severity, tool_error
+from dsaudit.parsecache import ParseCache, cached_parse
 from dsaudit.sources import SourceContext
 from dsaudit.workers import ordered_map
 
@@ -62,7 +63,12 @@ def linked_meta(rel: str, links: list[tuple[str, dict[str, Any]]]) -> dict[str, 
 
 
 def parse_file(
-    root: Path, rel: str, parser: Any, limits: Any, extra_meta: dict[str, Any] | None = None
+    root: Path,
+    rel: str,
+    parser: Any,
+    limits: Any,
+    extra_meta: dict[str, Any] | None = None,
+    cache: ParseCache | None = None,
 ) -> tuple[list[Resource], list[Result], dict[str, Any] | None]:
     """Read and parse one config file into resources, or an error result."""
     full = root / rel
@@ -91,7 +97,9 @@ def parse_file(
         if getattr(parser, "reads_includes", False):
             docs = parser.parse(rel, content, limits, root=root)
         else:
-            docs = parser.parse(rel, content, limits)
+            docs = cached_parse(
+                cache, parser, content, limits, lambda: parser.parse(rel, content, limits)
+            )
     except LimitError as exc:
         loc = Location(rel, exc.line)
         return [], [tool_error("DSAUDIT-LIMIT", "config", rel, str(exc), loc)], digest
@@ -197,7 +205,8 @@ class ConfigSource:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for resources, errors, digest in parse_all(cfg.root, items, cfg.limits, cfg.jobs):
+            outcomes = parse_all(cfg.root, items, cfg.limits, cfg.jobs, ctx.cache)
+            for resources, errors, digest in outcomes:
                 if digest:
                     ctx.inputs.append(digest)
                 yield from errors
@@ -212,13 +221,20 @@ _CHUNK = 64
 
 
 def _parse_chunk(
-    chunk: list[tuple[str, Any, dict[str, Any] | None]], root: Path, limits: Any
+    chunk: list[tuple[str, Any, dict[str, Any] | None]],
+    root: Path,
+    limits: Any,
+    cache: ParseCache | None,
 ) -> list[ParseOutcome]:
-    return [parse_file(root, rel, parser, limits, extra) for rel, parser, extra in chunk]
+    return [parse_file(root, rel, parser, limits, extra, cache) for rel, parser, extra in chunk]
 
 
 def parse_all(
-    root: Path, items: list[tuple[str, Any, dict[str, Any] | None]], limits: Any, jobs: int
+    root: Path,
+    items: list[tuple[str, Any, dict[str, Any] | None]],
+    limits: Any,
+    jobs: int,
+    cache: ParseCache | None = None,
 ) -> Iterator[ParseOutcome]:
     """Parse every file, in order; with ``jobs > 1`` in forked worker processes.
 
@@ -227,8 +243,8 @@ def parse_all(
     """
     if jobs <= 1 or len(items) < 2 * _CHUNK:
         for rel, parser, extra in items:
-            yield parse_file(root, rel, parser, limits, extra)
+            yield parse_file(root, rel, parser, limits, extra, cache)
         return
     chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
-    for outcomes in ordered_map(_parse_chunk, chunks, jobs, root, limits):
+    for outcomes in ordered_map(_parse_chunk, chunks, jobs, root, limits, cache):
         yield from outcomes
