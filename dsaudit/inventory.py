@@ -20,6 +20,7 @@ both agree).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import gc
@@ -36,12 +37,14 @@ from jsonschema.exceptions import ValidationError, best_match
 from dsaudit.errors import DsauditError, InventoryError
 from dsaudit.limits import Limits
 from dsaudit.models import LineLocator, PathKey, Resource
+from dsaudit.parsecache import ParseCache
 from dsaudit.parsers.base import NoLines, ParsedDocument
 from dsaudit.parsers.structured import parse_structured
 from dsaudit.schemacheck import compile_fast_check
 from dsaudit.schemacheck import normalise as _normalise
 from dsaudit.schemacheck import pointer as _pointer
 from dsaudit.taxonomy import Taxonomy
+from dsaudit.workers import ordered_map
 
 SCHEMA_ID = "https://dsaudit.dev/schemas/inventory-v1.json"
 
@@ -220,6 +223,53 @@ def _describe(error: ValidationError, base: tuple[PathKey, ...]) -> tuple[tuple[
     return path, f"{prefix}{error.message}"
 
 
+FileOutcome = tuple[str, str, list[ParsedDocument], tuple[str, str | None, int | None] | None]
+"""``(display, format, documents, problem)``: what reading one inventory file gave."""
+
+
+def read_inventory_file(
+    path: Path, display: str, limits: Limits, cache: ParseCache | None
+) -> FileOutcome:
+    """Read and parse one inventory file; a problem is ``(message, file, line)``."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        got = path.suffix or "no extension"
+        why = f"not an inventory file: expected .yaml, .yml or .json, got {got}"
+        return display, "", [], (why, display, None)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            why = f"file is {size} bytes; the limit max_file_bytes is {limits.max_file_bytes}"
+            return display, fmt, [], (why, display, None)
+        content = path.read_bytes()
+    except OSError as exc:
+        return (
+            display,
+            fmt,
+            [],
+            (f"cannot read inventory file: {exc.strerror or exc}", display, None),
+        )
+    try:
+        if cache is not None and fmt == "yaml":  # JSON parses as fast as a cache entry loads
+            documents = cache.parse(
+                "inventory-yaml",
+                content,
+                limits,
+                lambda: parse_structured(display, content, fmt, limits),
+            )
+        else:
+            documents = parse_structured(display, content, fmt, limits)
+    except DsauditError as exc:
+        return display, fmt, [], (exc.message, exc.file or display, exc.line)
+    except (ValueError, TypeError) as exc:  # e.g. PyYAML on an impossible date 2025-13-01
+        return display, fmt, [], (f"cannot parse the file: {exc}", display, None)
+    return display, fmt, documents, None
+
+
+def _read_pair(item: tuple[Path, str], limits: Limits, cache: ParseCache | None) -> FileOutcome:
+    return read_inventory_file(item[0], item[1], limits, cache)
+
+
 class _Loader:
     """State of one :func:`load_inventory` call."""
 
@@ -259,36 +309,10 @@ class _Loader:
         except ValueError:
             return path.as_posix()
 
-    def read(self, path: Path) -> None:
-        display = self.display(path)
-        fmt = _FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            self.skip(
-                "not an inventory file: expected .yaml, .yml or .json, "
-                f"got {path.suffix or 'no extension'}",
-                display,
-            )
-            return
-        try:
-            size = path.stat().st_size
-            if size > self.limits.max_file_bytes:
-                self.skip(
-                    f"file is {size} bytes; the limit max_file_bytes is "
-                    f"{self.limits.max_file_bytes}",
-                    display,
-                )
-                return
-            content = path.read_bytes()
-        except OSError as exc:
-            self.skip(f"cannot read inventory file: {exc.strerror or exc}", display)
-            return
-        try:
-            documents = parse_structured(display, content, fmt, self.limits)
-        except DsauditError as exc:
-            self.skip(exc.message, exc.file or display, exc.line)
-            return
-        except (ValueError, TypeError) as exc:  # e.g. PyYAML on an impossible date 2025-13-01
-            self.skip(f"cannot parse the file: {exc}", display)
+    def add_file(self, outcome: FileOutcome) -> None:
+        display, fmt, documents, problem = outcome
+        if problem is not None:
+            self.skip(*problem)
             return
         if not documents:
             self.skip("empty inventory file; expected a mapping with version: 1", display)
@@ -448,7 +472,13 @@ def _combined(problems: list[InventoryError], truncated: int) -> InventoryError:
 
 
 def load_inventory(
-    files: Sequence[Path], root: Path, limits: Limits, taxonomy: Taxonomy
+    files: Sequence[Path],
+    root: Path,
+    limits: Limits,
+    taxonomy: Taxonomy,
+    *,
+    jobs: int = 1,
+    cache: ParseCache | None = None,
 ) -> Inventory:
     """Load, validate and merge inventory files into resources.
 
@@ -456,22 +486,39 @@ def load_inventory(
     :param root: the audit root; resource files are POSIX paths relative to it.
     :param limits: parser limits.
     :param taxonomy: categories that ``fields[].category`` and friends may name.
+    :param jobs: with more than one, large files are parsed in forked worker processes
+        (validation and merging stay here, in file order, so the result is the same).
+    :param cache: the parse cache of ``--cache``, if any.
     :raises InventoryError: with ``errors`` listing every problem (file:line each).
     """
     loader = _Loader(root, limits, taxonomy)
-    displays = []
+    displays = [loader.display(path) for path in files]
+    if jobs > 1 and _total_size(files) < PARALLEL_MIN_BYTES:
+        jobs = 1
     gc_was_enabled = gc.isenabled()
     gc.disable()  # 100k records allocate millions of containers and no cycles
     try:
-        for path in files:
-            displays.append(loader.display(path))
-            loader.read(path)
+        pairs = list(zip(files, displays, strict=True))
+        for outcome in ordered_map(_read_pair, pairs, jobs, limits, cache):
+            loader.add_file(outcome)
         if not loader.incomplete:
             loader.check_references()
     finally:
         if gc_was_enabled:
             gc.enable()
     return loader.result(displays)
+
+
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+"""Inventories smaller than this are parsed in this process (a worker costs more to start)."""
+
+
+def _total_size(files: Sequence[Path]) -> int:
+    total = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total
 
 
 __all__ = [

@@ -17,7 +17,6 @@ from typing import Any
 
 from dsaudit.models import PathKey
 
-
 Check = Callable[[Any], bool]
 _ANNOTATIONS = frozenset(
     {"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples"}

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from dsaudit import inventory as inventory_module
 from dsaudit.errors import InventoryError
 from dsaudit.inventory import (
     KINDS,
@@ -538,3 +539,35 @@ def test_the_json_fixture_matches_the_yaml_fixture() -> None:
     assert json.loads((DATA / "everything.json").read_text(encoding="utf-8")) == yaml.safe_load(
         (DATA / "everything.yaml").read_text(encoding="utf-8")
     )
+
+
+# -- worker processes -----------------------------------------------------------------------
+
+
+def _snapshot(inventory: Inventory) -> list[tuple[Any, ...]]:
+    return [
+        (r.kind, r.id, r.file, r.attributes, r.locator.line_of((*r.base_path, "id")))
+        for r in inventory.resources
+    ]
+
+
+def test_workers_give_the_same_inventory(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sorted((SAMPLE / "inventory").rglob("*.*"))
+    one = load_inventory(files, SAMPLE, Limits(), load_taxonomy(), jobs=1)
+    monkeypatch.setattr(inventory_module, "PARALLEL_MIN_BYTES", 0)
+    two = load_inventory(files, SAMPLE, Limits(), load_taxonomy(), jobs=2)
+    assert len(one.resources) > 20
+    assert _snapshot(two) == _snapshot(one)
+    assert two.files == one.files
+
+
+def test_workers_report_the_same_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = write(tmp_path, "a.yaml", "version: 1\ndatasets:\n  - {id: d1, name: D}\n")
+    bad = write(tmp_path, "b.yaml", "version: 1\ndatasets: [\n")
+    odd = write(tmp_path, "c.txt", "x")
+    expected = problems([good, bad, odd], tmp_path)
+    monkeypatch.setattr(inventory_module, "PARALLEL_MIN_BYTES", 0)
+    with pytest.raises(InventoryError) as caught:
+        load_inventory([good, bad, odd], tmp_path, Limits(), load_taxonomy(), jobs=2)
+    assert [str(p) for p in caught.value.errors] == expected  # type: ignore[attr-defined]
+    assert len(expected) == 2

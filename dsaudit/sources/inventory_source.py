@@ -44,7 +44,9 @@ class InventorySource:
                 continue
             ctx.inputs.append({"path": rel, "sha256": digest, "kind": "inventory"})
         try:
-            inventory = load_inventory(files, root, ctx.config.limits, ctx.taxonomy)
+            inventory = load_inventory(
+                files, root, ctx.config.limits, ctx.taxonomy, jobs=ctx.config.jobs, cache=ctx.cache
+            )
         except InventoryError as exc:
             for problem in getattr(exc, "errors", None) or [exc]:
                 yield _error(problem)
