@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 import shutil
 import sys
@@ -206,15 +207,47 @@ def part_k8s(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         out["figures"][n] = walls
         out["sizes"][n] = {"expected": expected, "peers": records, "skipped": skipped}
         bad |= any("error" in r or r["agrees"].startswith("NO") for r in records)
+    if len(args.k8s_sizes) > 1:
+        print(f"\n## K1-K5 side by side\n\n{side_by_side(out['sizes'])}")
     return out, bad
+
+
+def _tool(name: str) -> str:
+    """A peer's name without its size (``regopy bundle N=1000`` -> ``regopy bundle``)."""
+    return re.sub(r" N=\d+", "", name)
+
+
+def side_by_side(sizes: dict[int, dict[str, Any]]) -> str:
+    """One row per tool: wall time and peak RSS at each size, and its time ÷ dsaudit's."""
+    ns = sorted(sizes)
+    by_tool: dict[str, dict[int, dict[str, Any]]] = {}
+    dsaudit: dict[int, float] = {}
+    for n in ns:
+        for rec in sizes[n]["peers"]:
+            if "error" in rec:
+                continue
+            by_tool.setdefault(_tool(rec["name"]), {})[n] = rec
+            if k8s_role(rec["name"]) == "dsaudit":
+                dsaudit[n] = rec["wall_s"]
+    rows = []
+    for tool, recs in by_tool.items():
+        row: list[object] = [tool]
+        row += [recs[n]["wall_s"] if n in recs else None for n in ns]
+        row += [recs[n]["peak_rss_mb"] if n in recs else None for n in ns]
+        row += [
+            round(recs[n]["wall_s"] / dsaudit[n], 2) if n in recs and dsaudit.get(n) else None
+            for n in ns
+        ]
+        rows.append(row)
+    header = ["tool", *(f"s N={n}" for n in ns), *(f"peak MB N={n}" for n in ns)]
+    header += [f"÷ dsaudit N={n}" for n in ns]
+    return markdown_table(header, rows)
 
 
 def part_inventory(args: argparse.Namespace, cmd: list[str]) -> tuple[dict[str, Any], bool]:
     base, truth = inventory_corpus.ensure_corpus(args.corpus, args.records)
     expected = truth["failing"]
-    sizes = {
-        f: (base / name).stat().st_size / 1e6 for f, (name, _) in inventory_bench.FORMATS.items()
-    }
+    sizes = {f: (base / name).stat().st_size / 1e6 for f, (name, _) in FORMATS.items()}
     out: dict[str, Any] = {"records": args.records, "expected": expected, "formats": {}}
     figures: dict[str, Any] = {"records": args.records}
     bad = False

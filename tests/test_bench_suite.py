@@ -249,6 +249,7 @@ def test_smoke_run_of_each_part(tmp_path: Path, part: str, heading: str) -> None
     assert record["targets"], output
     assert all(t["status"] != "not measured" or "regopy" in t["target"] for t in record["targets"])
     if part == "k8s":
+        assert "## K1-K5 side by side" in output
         for size in record["parts"]["k8s"]["sizes"].values():
             assert {p["agrees"] for p in size["peers"]} == {"yes"}
     if part == "inventory":
