@@ -19,6 +19,7 @@ the whole mechanism off for strict audits.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -88,16 +89,23 @@ def scan_text(file: str, text: str) -> tuple[list[Suppression], list[str]]:
     return found, problems
 
 
+_MARKER_BYTES = MARKER.encode()
+
+
 def _read(root: Path, rel: str, max_bytes: int) -> str | None:
-    path = (root / rel).resolve()
-    if not path.is_relative_to(root.resolve()) or not path.is_file():
+    """The text of ``rel`` under (resolved) ``root`` if it has a suppression marker at all."""
+    path = Path(os.path.realpath(root / rel))
+    if not path.is_relative_to(root) or not path.is_file():
         return None
     try:
         if path.stat().st_size > max_bytes:
             return None
-        return path.read_bytes().decode("utf-8", errors="replace")
+        data = path.read_bytes()
     except OSError:
         return None
+    if _MARKER_BYTES not in data:
+        return None
+    return data.decode("utf-8", errors="replace")
 
 
 def apply_suppressions(audit: AuditResult, root: Path, max_file_bytes: int) -> int:
@@ -110,6 +118,7 @@ def apply_suppressions(audit: AuditResult, root: Path, max_file_bytes: int) -> i
         if result.status is Status.FAIL and result.location.file and result.location.line:
             by_file[result.location.file].append(result)
     count = 0
+    root = root.resolve()
     for rel in sorted(by_file):
         text = _read(root, rel, max_file_bytes)
         if text is None or MARKER not in text:
