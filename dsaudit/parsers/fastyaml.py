@@ -34,6 +34,9 @@ _RESOLVERS: dict[Any, list[tuple[str, Any]]] = Resolver.yaml_implicit_resolvers
 _WILDCARD = _RESOLVERS.get(None, [])
 _CONSTRUCTORS = SafeConstructor.yaml_constructors
 _MAX_CACHE = 200_000
+_PLAIN: dict[str, Any] = {}
+"""Plain scalar -> its value, shared by every file of a run (values are immutable: str, int,
+float, bool, None, dates), up to ``_MAX_CACHE`` entries."""
 
 _SCALAR = events.ScalarEvent
 _MAP_START = events.MappingStartEvent
@@ -93,7 +96,7 @@ def load_all(
     """
     if CParser is None:
         raise Fallback("libyaml is not available")
-    cache: dict[str, Any] = {}
+    cache = _PLAIN
     out: list[tuple[int, Any]] = []
     gc_was_enabled = gc.isenabled()
     gc.disable()
