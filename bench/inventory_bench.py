@@ -76,5 +76,6 @@ def inventory_peers(
         counts,
         timeout=timeout,
         ok_exit_codes=(0, 1, 2),
+        output=report,
     )
     return [floor, audit]

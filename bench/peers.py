@@ -47,6 +47,8 @@ class Peer:
     counts: Callable[[Measurement], dict[str, int]]
     timeout: float = 1800
     ok_exit_codes: tuple[int, ...] = (0,)
+    output: Path | None = None
+    """A report the command writes: deleted before each run, and a run that leaves none failed."""
 
 
 def stdout_counts(m: Measurement) -> dict[str, int]:
@@ -120,7 +122,7 @@ def plan(args: argparse.Namespace, base: Path) -> tuple[list[Peer], list[str]]:
 
         name = version if version.startswith("dsaudit") else f"dsaudit {version}"
         label = f"{name} audit N={n}" + (f" --jobs {args.jobs}" if args.jobs else "")
-        peers.append(Peer(label, argv, dsaudit_counts, ok_exit_codes=(0, 1, 2)))
+        peers.append(Peer(label, argv, dsaudit_counts, ok_exit_codes=(0, 1, 2), output=report))
     if args.checkov:
         checkov = args.checkov_bin or shutil.which("checkov")
         if checkov is None:
@@ -153,8 +155,11 @@ def time_peer(peer: Peer, runs: int) -> dict[str, Any]:
     """Run ``peer`` ``runs`` times; the median run's figures and whether its counts agree."""
     measured = []
     for _ in range(runs):
+        if peer.output is not None:
+            peer.output.unlink(missing_ok=True)  # never count a stale report
         m = run_measured(peer.argv, timeout=peer.timeout)
-        if m.returncode not in peer.ok_exit_codes:
+        missing = peer.output is not None and not peer.output.is_file()
+        if m.returncode not in peer.ok_exit_codes or missing:
             tail = " | ".join(m.stderr.strip().splitlines()[-3:])
             return {"name": peer.name, "error": f"exit {m.returncode}: {tail}"}
         measured.append(m)

@@ -117,7 +117,7 @@ def time_rows(
         rec["agrees"] = agreement(rec.get("counts"), expected)
         records.append(rec)
         if "error" in rec:
-            rows.append([rec["name"], "", "", "", "", "", "", "ERROR: " + rec["error"][:70]])
+            rows.append([rec["name"], *[""] * 7, "ERROR: " + rec["error"][:70]])
             continue
         if base_wall is None and peer.name.startswith(base):
             base_wall = rec["wall_s"]
@@ -139,8 +139,11 @@ def time_rows(
     return records, rows
 
 
-def _header(per: str, base: str) -> list[str]:
-    return ["command", "wall s", "min", "max", "cpu s", per, "peak RSS MB", f"× {base}", "agrees"]
+def rows_table(rows: list[list[object]], per: str | None, base: str) -> str:
+    """The table of ``time_rows`` rows; without ``per``, no per-item and no agreement column."""
+    header = ["command", "wall s", "min", "max", "cpu s", per, "peak RSS MB", f"× {base}", "agrees"]
+    keep = [i for i in range(len(header)) if per is not None or i not in (5, 8)]
+    return markdown_table([str(header[i]) for i in keep], [[r[i] for i in keep] for r in rows])
 
 
 def k8s_role(name: str) -> str | None:
@@ -173,7 +176,7 @@ def part_startup(args: argparse.Namespace, cmd: list[str]) -> tuple[dict[str, An
     ]
     records, rows = time_rows(plist, args.runs, None, None, "python")
     print("\n## start-up\n")
-    print(markdown_table(_header("-", "python -c pass"), rows))
+    print(rows_table(rows, None, "python -c pass"))
     figures = {r["name"]: r.get("wall_s") for r in records}
     return {"records": records, "figures": figures}, any("error" in r for r in records)
 
@@ -199,7 +202,7 @@ def part_k8s(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         plist, skipped = peers.plan(ns, base)
         records, rows = time_rows(plist, args.runs, expected, n, "floor: floor.py CSafeLoader")
         print(f"\n## K1-K5 over {n} manifests (ground truth {json.dumps(expected)})\n")
-        print(markdown_table(_header("ms/file", "floor"), rows))
+        print(rows_table(rows, "ms/file", "floor"))
         for note in skipped:
             print(f"skipped: {note}")
         walls = {k8s_role(r["name"]): r.get("wall_s") for r in records}
@@ -260,7 +263,7 @@ def part_inventory(args: argparse.Namespace, cmd: list[str]) -> tuple[dict[str, 
             f"\n## inventory: {args.records} dataset records, one {fmt.upper()} file "
             f"({sizes[fmt]:.1f} MB; ground truth {json.dumps(expected)})\n"
         )
-        print(markdown_table(_header("ms/record", "floor"), rows))
+        print(rows_table(rows, "ms/record", "floor"))
         floor, audit = records
         figures[fmt] = {"floor": floor.get("wall_s"), "dsaudit": audit.get("wall_s")}
         out["formats"][fmt] = {"megabytes": round(sizes[fmt], 2), "peers": records}

@@ -274,3 +274,24 @@ def test_unknown_part_is_a_usage_error(tmp_path: Path) -> None:
     code, output, _ = run_suite(tmp_path, "--only", "k8s,inventroy")
     assert code == 2
     assert "unknown part(s) inventroy" in output
+
+
+def test_a_crashing_audit_fails_the_suite_and_shows_the_error(tmp_path: Path) -> None:
+    fake = tmp_path / "fake_dsaudit.py"
+    fake.write_text(
+        "import sys\n"
+        "if sys.argv[1:] == ['--version']:\n"
+        "    print('dsaudit 0.0.0-fake')\n"
+        "elif sys.argv[1:] == ['audit', '--help']:\n"
+        "    print('usage')\n"
+        "else:\n"
+        "    sys.exit('Traceback: boom')\n",
+        encoding="utf-8",
+    )
+    code, output, record = run_suite(
+        tmp_path, "--only", "k8s", "--dsaudit", f"{sys.executable} {fake}"
+    )
+    assert code == 1
+    assert "ERROR: exit 1: Traceback: boom" in output
+    assert record["failed"] == ["k8s"]
+    assert any(t["status"] == "not measured" for t in record["targets"])
