@@ -177,6 +177,7 @@ def time_peer(peer: Peer, runs: int) -> dict[str, Any]:
         "wall_max_s": round(max(walls), 3),
         "cpu_s": round(median.user_s + median.sys_s, 3),
         "peak_rss_mb": round(max(m.peak_rss_mb for m in measured), 1),
+        "tree_rss_mb": round(max(m.tree_rss_mb or 0 for m in measured), 1) or None,
         "counts": counts,
         "runs": len(measured),
     }

@@ -117,7 +117,7 @@ def time_rows(
         rec["agrees"] = agreement(rec.get("counts"), expected)
         records.append(rec)
         if "error" in rec:
-            rows.append([rec["name"], *[""] * 7, "ERROR: " + rec["error"][:70]])
+            rows.append([rec["name"], *[""] * 8, "ERROR: " + rec["error"][:70]])
             continue
         if base_wall is None and peer.name.startswith(base):
             base_wall = rec["wall_s"]
@@ -132,6 +132,7 @@ def time_rows(
                 rec["cpu_s"],
                 per_item,
                 rec["peak_rss_mb"],
+                rec["tree_rss_mb"],
                 ratio,
                 rec["agrees"],
             ]
@@ -141,8 +142,9 @@ def time_rows(
 
 def rows_table(rows: list[list[object]], per: str | None, base: str) -> str:
     """The table of ``time_rows`` rows; without ``per``, no per-item and no agreement column."""
-    header = ["command", "wall s", "min", "max", "cpu s", per, "peak RSS MB", f"× {base}", "agrees"]
-    keep = [i for i in range(len(header)) if per is not None or i not in (5, 8)]
+    header = ["command", "wall s", "min", "max", "cpu s", per, "peak RSS MB", "tree RSS MB"]
+    header += [f"× {base}", "agrees"]
+    keep = [i for i in range(len(header)) if per is not None or i not in (5, 9)]
     return markdown_table([str(header[i]) for i in keep], [[r[i] for i in keep] for r in rows])
 
 
@@ -220,6 +222,11 @@ def _tool(name: str) -> str:
     return re.sub(r" N=\d+", "", name)
 
 
+def _peak(rec: dict[str, Any]) -> float:
+    """The larger of the process's peak RSS and its whole tree's (workers under --jobs)."""
+    return max(rec["peak_rss_mb"], rec.get("tree_rss_mb") or 0)
+
+
 def side_by_side(sizes: dict[int, dict[str, Any]]) -> str:
     """One row per tool: wall time and peak RSS at each size, and its time ÷ dsaudit's."""
     ns = sorted(sizes)
@@ -236,7 +243,7 @@ def side_by_side(sizes: dict[int, dict[str, Any]]) -> str:
     for tool, recs in by_tool.items():
         row: list[object] = [tool]
         row += [recs[n]["wall_s"] if n in recs else None for n in ns]
-        row += [recs[n]["peak_rss_mb"] if n in recs else None for n in ns]
+        row += [_peak(recs[n]) if n in recs else None for n in ns]
         row += [
             round(recs[n]["wall_s"] / dsaudit[n], 2) if n in recs and dsaudit.get(n) else None
             for n in ns
