@@ -137,6 +137,9 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
     ctx.obj["verbose"] = verbose
     if not target.exists():
         raise click.BadParameter(f"{target} does not exist", param_hint="TARGET")
+    from dsaudit.parsers.yamlsafe import require_libyaml
+
+    require_libyaml()
     names = []
     for b in blocked:
         if not b.startswith("no:"):

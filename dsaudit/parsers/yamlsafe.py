@@ -18,6 +18,7 @@ line is asked for.
 from __future__ import annotations
 
 import gc
+import os
 import re
 import warnings
 from collections.abc import Hashable, Iterator
@@ -26,7 +27,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from dsaudit.errors import LimitError, ParseError
+from dsaudit.errors import ConfigError, LimitError, ParseError
 from dsaudit.limits import Limits
 from dsaudit.parsers import fastyaml
 from dsaudit.parsers.textguard import yaml_depth_bound
@@ -35,6 +36,27 @@ _ALIAS_CANDIDATE = re.compile(rb"\*[0-9A-Za-z_\-]")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 _warned_no_libyaml = False
+
+ALLOW_PURE_YAML = "DSAUDIT_ALLOW_PURE_YAML"
+"""Environment variable: set to 1 to audit with pure-Python YAML where libyaml is missing."""
+
+
+def require_libyaml() -> None:
+    """Refuse to audit without libyaml, unless ``DSAUDIT_ALLOW_PURE_YAML=1`` says to go slowly.
+
+    Raises :class:`dsaudit.errors.ConfigError` with what to do about it.
+    """
+    if getattr(yaml, "CSafeLoader", None) is not None and fastyaml.available():
+        return
+    if os.environ.get(ALLOW_PURE_YAML) == "1":
+        return
+    raise ConfigError(
+        "PyYAML is installed without libyaml (yaml.CSafeLoader is missing), which dsaudit needs "
+        "to read YAML at speed. Install a PyYAML wheel that includes it "
+        "(python -m pip install --force-reinstall --only-binary=:all: pyyaml), or build PyYAML "
+        "with the libyaml headers installed (apt-get install libyaml-dev). To audit anyway with "
+        f"pure-Python YAML (7-8x slower, same results), set {ALLOW_PURE_YAML}=1."
+    )
 
 
 def _base_loader() -> Any:
