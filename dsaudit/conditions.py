@@ -17,15 +17,17 @@ record the ``(path, value)`` pairs they examined, which the engine uses to expla
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import inspect
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from dsaudit.models import Condition, EvalContext, PathKey
 from dsaudit.operators import COMPARISONS, OPERATORS, OperandError, Predicate
-from dsaudit.paths import MISSING, PathSpec, compile_path
+from dsaudit.paths import KEY, MISSING, PathSpec, compile_path
 from dsaudit.regexguard import UnsafeRegexError
 
 CheckFunction = Callable[..., Any]
@@ -58,8 +60,77 @@ class CompileEnv:
 
 
 def compile_condition(tree: Any, env: CompileEnv) -> Condition:
-    """Compile ``tree``; raise :class:`ConditionError` naming the node that is wrong."""
+    """Compile ``tree``; raise :class:`ConditionError` naming the node that is wrong.
+
+    Equal trees (same nodes, operands and resolved parameter values, no named check) compile
+    to the same callable, in this call and across calls: rules that share a sub-condition
+    share its closure, so per-resource memos and audit-wide aggregate caches are shared too.
+    """
     return _compile(tree, env, ())
+
+
+_INTERNED: weakref.WeakValueDictionary[Any, Condition] = weakref.WeakValueDictionary()
+"""Canonical form of a condition tree -> its compiled callable (see :func:`canonical`)."""
+
+
+class _NotCanonical(Exception):
+    """The tree holds something that must not be shared (a named check, an odd value)."""
+
+
+def canonical(tree: Any, params: Mapping[str, Any]) -> Any:
+    """A hashable form of a condition tree with its parameters resolved; None if unshareable.
+
+    Two trees with the same form compile to callables that behave identically on every
+    resource: operators, operands (a ``{param: NAME}`` operand replaced by its value) and key
+    order are all part of the form. Trees that call a named check are never shared (a check
+    may read ``ctx.params`` or keep state).
+    """
+    try:
+        return _canon_node(tree, params)
+    except (_NotCanonical, TypeError, KeyError):
+        return None
+
+
+_NODE_LISTS = ("all", "any")
+_NODE_ONE = ("not", "where")
+
+
+def _canon_node(tree: Any, params: Mapping[str, Any]) -> Any:
+    if not isinstance(tree, dict) or "check" in tree:
+        raise _NotCanonical
+    out: list[Any] = []
+    for key, value in tree.items():
+        if key in _NODE_LISTS and isinstance(value, list):
+            out.append((key, tuple(_canon_node(v, params) for v in value)))
+        elif key in _NODE_ONE:
+            out.append((key, _canon_node(value, params)))
+        elif isinstance(value, dict) and set(value) == {"param"}:
+            out.append((key, ("param-value", _canon_literal(params[value["param"]]))))
+        else:
+            out.append((key, _canon_literal(value)))
+    return ("node", tuple(out))
+
+
+def _canon_literal(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ("map", tuple((_canon_literal(k), _canon_literal(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("list", tuple(_canon_literal(v) for v in value))
+    if value is None or isinstance(value, str | int | float | bool | dt.date):
+        return (type(value).__name__, value)
+    raise _NotCanonical
+
+
+def _compile(tree: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
+    cond = _compile_node(tree, env, where)
+    key = canonical(tree, env.params)
+    if key is None:
+        return cond
+    shared = _INTERNED.get(key)
+    if shared is not None:
+        return shared
+    _INTERNED[key] = cond
+    return cond
 
 
 def _fail(message: str, where: tuple[PathKey, ...]) -> ConditionError:
@@ -71,7 +142,7 @@ def _suggest(name: str, known: list[str]) -> str:
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
-def _compile(tree: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
+def _compile_node(tree: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
     if not isinstance(tree, dict) or not tree:
         raise _fail(f"a condition must be a non-empty mapping, got {tree!r}", where)
     if "all" in tree or "any" in tree:
@@ -81,7 +152,7 @@ def _compile(tree: Any, env: CompileEnv, where: tuple[PathKey, ...]) -> Conditio
         if not isinstance(items, list) or not items:
             raise _fail(f"'{key}' needs a non-empty list of conditions", where)
         parts = tuple(_compile(c, env, (*where, key, i)) for i, c in enumerate(items))
-        return _settled(_all(parts) if key == "all" else _any(parts))
+        return _all(parts) if key == "all" else _any(parts)
     if "not" in tree:
         _only(tree, {"not"}, where)
         inner = _compile(tree["not"], env, (*where, "not"))
@@ -132,6 +203,74 @@ def _mark_held(trace: list[Any], mark: int) -> None:
         trace[i] = (path, value, True)
 
 
+def _all(parts: tuple[Condition, ...]) -> Condition:
+    if len(parts) == 1:
+        return _settled(parts[0])
+    if len(parts) == 2:
+        a, b = parts
+
+        def both(item: Any, ctx: EvalContext) -> bool:
+            trace = ctx.trace
+            if trace is None:
+                return a(item, ctx) and b(item, ctx)
+            mark = len(trace)
+            held = a(item, ctx) and b(item, ctx)
+            if held:
+                _mark_held(trace, mark)
+            return held
+
+        return both
+
+    def every(item: Any, ctx: EvalContext) -> bool:
+        trace = ctx.trace
+        if trace is None:
+            for part in parts:  # noqa: SIM110 - a plain loop is faster than all(genexpr)
+                if not part(item, ctx):
+                    return False
+            return True
+        mark = len(trace)
+        held = all(p(item, ctx) for p in parts)
+        if held:
+            _mark_held(trace, mark)
+        return held
+
+    return every
+
+
+def _any(parts: tuple[Condition, ...]) -> Condition:
+    if len(parts) == 1:
+        return _settled(parts[0])
+    if len(parts) == 2:
+        a, b = parts
+
+        def either(item: Any, ctx: EvalContext) -> bool:
+            trace = ctx.trace
+            if trace is None:
+                return a(item, ctx) or b(item, ctx)
+            mark = len(trace)
+            held = a(item, ctx) or b(item, ctx)
+            if held:
+                _mark_held(trace, mark)
+            return held
+
+        return either
+
+    def some(item: Any, ctx: EvalContext) -> bool:
+        trace = ctx.trace
+        if trace is None:
+            for part in parts:  # noqa: SIM110 - a plain loop is faster than any(genexpr)
+                if part(item, ctx):
+                    return True
+            return False
+        mark = len(trace)
+        held = any(p(item, ctx) for p in parts)
+        if held:
+            _mark_held(trace, mark)
+        return held
+
+    return some
+
+
 def _settled(cond: Condition) -> Condition:
     def run(item: Any, ctx: EvalContext) -> bool:
         if ctx.trace is None:
@@ -143,24 +282,6 @@ def _settled(cond: Condition) -> Condition:
         return held
 
     return run
-
-
-def _all(parts: tuple[Condition, ...]) -> Condition:
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        a, b = parts
-        return lambda item, ctx: a(item, ctx) and b(item, ctx)
-    return lambda item, ctx: all(p(item, ctx) for p in parts)
-
-
-def _any(parts: tuple[Condition, ...]) -> Condition:
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        a, b = parts
-        return lambda item, ctx: a(item, ctx) or b(item, ctx)
-    return lambda item, ctx: any(p(item, ctx) for p in parts)
 
 
 def _path(text: Any, where: tuple[PathKey, ...]) -> PathSpec:
@@ -217,7 +338,19 @@ def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
         raise _fail(f"'match' must be one of {list(MATCH_MODES)}, got {match!r}", where)
     if not spec.is_multi:
         concrete = spec.concrete()
-        get = spec.get
+        if spec.root == "item" and len(spec.steps) == 1 and spec.steps[0][0] == KEY:
+            key = spec.steps[0][1]
+
+            def one_key(item: Any, ctx: EvalContext) -> bool:
+                value = item.get(key, MISSING) if type(item) is dict else MISSING
+                if ctx.trace is None:
+                    return pred(value, ctx)
+                held = pred(value, ctx)
+                ctx.trace.append((concrete, value, held))
+                return held
+
+            return one_key
+        get = spec.getter()
 
         def single(item: Any, ctx: EvalContext) -> bool:
             value = get(item, ctx)
@@ -270,11 +403,12 @@ def _quantifier(
     spec = _path(tree[q], (*where, q))
     inner = _compile(tree["where"], env, (*where, "where"))
 
-    fast_get = None if spec.is_multi else spec.get
+    fast_get = None if spec.is_multi else spec.getter()
     want_any = q == "for_any"
+    shareable = canonical(tree, env.params) is not None
 
-    def holds(item: Any, ctx: EvalContext) -> bool:
-        if ctx.trace is None and fast_get is not None:
+    def fast(item: Any, ctx: EvalContext) -> bool:
+        if fast_get is not None:
             seq = fast_get(item, ctx)
             values = seq if isinstance(seq, list) else () if seq is MISSING else (seq,)
             if q == "for_all":
@@ -286,13 +420,23 @@ def _quantifier(
                 if inner(v, ctx):
                     return want_any
             return not want_any
+        results = (inner(v, ctx) for _, v in _elements(spec, item, ctx))
+        if q == "for_any":
+            return any(results)
+        if q == "for_all":
+            return all(results)
+        return not any(results)
+
+    def holds(item: Any, ctx: EvalContext) -> bool:
         if ctx.trace is None:
-            results = (inner(v, ctx) for _, v in _elements(spec, item, ctx))
-            if q == "for_any":
-                return any(results)
-            if q == "for_all":
-                return all(results)
-            return not any(results)
+            if shareable and item is ctx.resource.attributes:
+                memo = resource_memo(ctx)
+                if memo is not None:
+                    found = memo.get(holds)
+                    if found is None:
+                        found = memo[holds] = fast(item, ctx)
+                    return found
+            return fast(item, ctx)
         # Explaining a failure: evaluate every element, then mark what is offending.
         mark = len(ctx.trace)
         outcomes = []
@@ -317,6 +461,25 @@ def _quantifier(
         return held
 
     return holds
+
+
+def resource_memo(ctx: EvalContext) -> dict[Any, bool] | None:
+    """Results of shared sub-conditions on ``ctx.resource``'s attributes, for this context.
+
+    The memo lives on the audit's Facts and is dropped as soon as it is asked for with
+    another context or resource, so nothing leaks from one resource to the next. None
+    when the facts object keeps no memo.
+    """
+    facts = ctx.facts
+    try:
+        if facts.memo_ctx is ctx and facts.memo_item is ctx.resource.attributes:
+            return facts.memo
+        facts.memo_ctx = ctx
+        facts.memo_item = ctx.resource.attributes
+        facts.memo = memo = {}
+    except AttributeError:
+        return None
+    return memo
 
 
 def _element_holds(
@@ -435,11 +598,14 @@ def _check(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) ->
     except ValueError:
         pass  # no signature to inspect (a builtin); the call will tell
     spec = _path(tree["path"], (*where, "path")) if "path" in tree else None
+    get = spec.getter() if spec is not None and not spec.is_multi else None
 
     def holds(item: Any, ctx: EvalContext) -> bool:
         target = item
-        if spec is not None:
-            target = spec.get(item, ctx) if not spec.is_multi else spec.resolve(item, ctx)
+        if get is not None:
+            target = get(item, ctx)
+        elif spec is not None:
+            target = spec.resolve(item, ctx)
         outcome = func(target, ctx, **args)
         if isinstance(outcome, bool):
             return outcome

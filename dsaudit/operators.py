@@ -253,24 +253,53 @@ def _taxonomy_op(kind: str) -> Callable[[Any], Predicate]:
     def make(operand: Any) -> Predicate:
         if kind == "category_in":
             names = _as_list(operand, "category_in")
-            members: dict[int, frozenset[str]] = {}
+            # (taxonomy, allowed names): a strong reference, so an id is never reused.
+            seen: list[tuple[Any, frozenset[str]]] = [(None, frozenset())]
 
             def within(v: Any, ctx: EvalContext) -> bool:
                 taxonomy = ctx.facts.taxonomy
-                allowed = members.get(id(taxonomy))
-                if allowed is None:
+                known, allowed = seen[0]
+                if known is not taxonomy:
                     allowed = frozenset(c for n in names for c in taxonomy.descendants(n))
-                    members[id(taxonomy)] = allowed
+                    seen[0] = (taxonomy, allowed)
                 return isinstance(v, str) and v in allowed
 
             return within
         if not isinstance(operand, bool):
             raise OperandError(f"'{kind}' needs true or false")
-        if kind == "sensitive":
-            return lambda v, ctx: (
-                isinstance(v, str) and ctx.facts.taxonomy.is_sensitive(v) is operand
-            )
-        return lambda v, ctx: isinstance(v, str) and ctx.facts.taxonomy.is_personal(v) is operand
+        question = "is_sensitive" if kind == "sensitive" else "is_personal"
+        # (taxonomy, names answering yes): rebuilt when a different taxonomy is consulted.
+        cached: list[tuple[Any, frozenset[str]]] = [(None, frozenset())]
+
+        def members(taxonomy: Any) -> frozenset[str]:
+            ask = getattr(taxonomy, question)
+            names = frozenset(n for n in taxonomy.names() if ask(n))
+            cached[0] = (taxonomy, names)
+            return names
+
+        if operand:
+
+            def flagged(v: Any, ctx: EvalContext) -> bool:
+                if not isinstance(v, str):
+                    return False
+                taxonomy = ctx.facts.taxonomy
+                known, names = cached[0]
+                if known is not taxonomy:
+                    names = members(taxonomy)
+                return v in names
+
+            return flagged
+
+        def unflagged(v: Any, ctx: EvalContext) -> bool:
+            if not isinstance(v, str):
+                return False
+            taxonomy = ctx.facts.taxonomy
+            known, names = cached[0]
+            if known is not taxonomy:
+                names = members(taxonomy)
+            return v not in names
+
+        return unflagged
 
     return make
 

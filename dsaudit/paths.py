@@ -12,7 +12,7 @@ Roots: a path starts at the item under test. ``@org.`` starts at the organizatio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,9 +102,64 @@ class PathSpec:
                 value = value[key]
         return value
 
+    def getter(self) -> Callable[[Any, EvalContext], Any]:
+        """A function equivalent to :meth:`get`, specialised for this path's root and steps.
+
+        Compiled conditions call it millions of times; the common shapes (one or two keys
+        from the item, a key of ``@meta``) skip the generic loop and the ``@meta`` dict copy.
+        """
+        steps = self.steps
+        if not steps or any(kind != KEY for kind, _ in steps):
+            return self.get
+        keys = tuple(key for _, key in steps)
+        root = self.root
+        if root == "item" and len(keys) == 1:
+            (key,) = keys
+
+            def one_key(item: Any, ctx: EvalContext) -> Any:
+                return item.get(key, MISSING) if type(item) is dict else MISSING
+
+            return one_key
+        if root == "item" and len(keys) == 2:
+            first, second = keys
+
+            def two_keys(item: Any, ctx: EvalContext) -> Any:
+                if not isinstance(item, dict):
+                    return MISSING
+                value = item.get(first, MISSING)
+                if value is MISSING or not isinstance(value, dict):
+                    return MISSING
+                return value.get(second, MISSING)
+
+            return two_keys
+        if root == "meta":
+            head, rest = keys[0], keys[1:]
+
+            def from_meta(item: Any, ctx: EvalContext) -> Any:
+                res = ctx.resource
+                if head == "file":
+                    value = res.file
+                elif head == "kind":
+                    value = res.kind
+                else:
+                    value = res.meta.get(head, MISSING)
+                return _follow(value, rest) if rest else value
+
+            return from_meta
+        return self.get
+
     def concrete(self) -> tuple[PathKey, ...]:
         """The concrete path of a wildcard-free path (for evidence)."""
         return tuple(key for _, key in self.steps)
+
+
+def _follow(value: Any, keys: tuple[Any, ...]) -> Any:
+    """``value[k1][k2]...`` through mappings, or MISSING."""
+    for key in keys:
+        if value is MISSING or not isinstance(value, dict):
+            return MISSING
+        value = value.get(key, MISSING)
+    return value
 
 
 def _walk(

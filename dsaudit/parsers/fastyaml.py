@@ -185,10 +185,8 @@ def _run(
         if kind == 1:
             key = top[2]
             if key is missing:
-                try:
-                    hash(val)
-                except TypeError:
-                    raise Fallback("unhashable key") from None
+                if t is not _SCALAR:  # a mapping or a sequence as a key
+                    raise Fallback("unhashable key")
                 top[2] = val
             else:
                 mapping = top[0]
