@@ -507,8 +507,23 @@ def _count(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) ->
     spec = _path(tree["count"], (*where, "count"))
     inner = _compile(tree["where"], env, (*where, "where")) if "where" in tree else None
     compare = _comparison(tree, env, where)
+    key = spec.steps[0][1] if spec.root == "item" and spec.steps and len(spec.steps) == 1 else None
+    if key is not None and spec.steps[0][0] != KEY:
+        key = None
 
     def holds(item: Any, ctx: EvalContext) -> bool:
+        if key is not None and ctx.trace is None:
+            # One key of the item: its list's elements, its value, or nothing (as _elements).
+            value = item.get(key, MISSING) if isinstance(item, dict) else MISSING
+            if value is MISSING:
+                n = 0
+            elif not isinstance(value, list):
+                n = 1 if inner is None or inner(value, ctx) else 0
+            elif inner is None:
+                n = len(value)
+            else:
+                n = sum(1 for v in value if inner(v, ctx))
+            return compare(n, ctx)
         elements = _elements(spec, item, ctx)
         trace, ctx.trace = ctx.trace, None
         try:

@@ -189,25 +189,36 @@ def evaluate(rules: Sequence[Rule], facts: Facts, *, keep_passes: bool = True) -
     passed: dict[str, int] = defaultdict(int)
     org = facts.org
     for kind, kind_rules in by_kind_rules.items():
+        plan = [
+            (rule, rule.id, rule.params, rule.when, rule.condition, rule.manual)
+            for rule in kind_rules
+        ]
         for res in facts.by_kind.get(kind, ()):
             attrs = res.attributes
             ctx = EvalContext(res, org, {}, facts)
-            here = Location(res.file, None)
-            for rule in kind_rules:
+            here: Location | None = None
+            for rule, rule_id, params, when, condition, manual in plan:
                 if rule.files and not _matches_files(rule, res.file):
                     continue
                 if rule.formats and res.meta.get("format") not in rule.formats:
                     continue
-                ctx.params = rule.params
+                ctx.params = params
                 try:
-                    if rule.when is not None and not rule.when(attrs, ctx):
-                        not_applicable[rule.id] += 1
+                    if when is not None and not when(attrs, ctx):
+                        not_applicable[rule_id] += 1
                         continue
-                    if rule.manual:
+                    if not manual:
+                        ok = condition(attrs, ctx)
+                        if ok and not keep_passes:
+                            passed[rule_id] += 1
+                            continue
+                    if here is None:
+                        here = Location(res.file, None)
+                    if manual:
                         status, message, evidence = _manual(rule, res, facts)
                         append(
                             Result(
-                                rule.id,
+                                rule_id,
                                 status,
                                 rule.severity,
                                 kind,
@@ -219,14 +230,10 @@ def evaluate(rules: Sequence[Rule], facts: Facts, *, keep_passes: bool = True) -
                             )
                         )
                         continue
-                    ok = rule.condition(attrs, ctx)
-                    if ok and not keep_passes:
-                        passed[rule.id] += 1
-                        continue
                     if ok:
                         append(
                             Result(
-                                rule.id,
+                                rule_id,
                                 Status.PASS,
                                 rule.severity,
                                 kind,
