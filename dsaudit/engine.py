@@ -173,13 +173,21 @@ def _manual(rule: Rule, res: Resource, facts: Facts) -> tuple[Status, str, tuple
     return Status.PASS, f"evidence {entry.get('id')} dated {date.isoformat()}", evidence
 
 
-def evaluate(rules: Sequence[Rule], facts: Facts, *, keep_passes: bool = True) -> Evaluation:
+def evaluate(
+    rules: Sequence[Rule],
+    facts: Facts,
+    *,
+    keep_passes: bool = True,
+    subjects: Mapping[str, Sequence[Resource]] | None = None,
+) -> Evaluation:
     """Run every rule on every resource of its kind.
 
     With ``keep_passes=False`` passing results are counted per rule instead of stored, which
     keeps memory flat for very large inventories (failures, errors and manual results are
-    always stored).
+    always stored). ``subjects`` (kind -> resources) limits the resources checked, e.g. to
+    one shard of a parallel run; conditions still see every resource through ``facts``.
     """
+    visit = facts.by_kind if subjects is None else subjects
     by_kind_rules: dict[str, list[Rule]] = defaultdict(list)
     for rule in rules:
         by_kind_rules[rule.kind].append(rule)
@@ -193,7 +201,7 @@ def evaluate(rules: Sequence[Rule], facts: Facts, *, keep_passes: bool = True) -
             (rule, rule.id, rule.params, rule.when, rule.condition, rule.manual)
             for rule in kind_rules
         ]
-        for res in facts.by_kind.get(kind, ()):
+        for res in visit.get(kind, ()):
             attrs = res.attributes
             ctx = EvalContext(res, org, {}, facts)
             here: Location | None = None

@@ -358,3 +358,25 @@ def test_fast_path_agrees_with_the_traced_path(tree: dict[str, Any], attrs: dict
     fast = cond(attrs, EvalContext(res, {}, {}, facts_for([res])))
     traced = cond(attrs, EvalContext(res, {}, {}, facts_for([res]), trace=[]))
     assert fast is traced
+
+
+def test_subjects_limit_the_resources_checked_but_not_what_conditions_see() -> None:
+    count_all = compile_tree({"aggregate": "count", "over": "dataset", "gte": 3})
+    rules = [
+        make_rule("PI", compile_tree(PERSONAL), compile_tree({"path": "owner", "exists": True})),
+        make_rule("MANY", None, count_all),
+    ]
+    resources = [dataset("a", "name"), dataset("b", "product_sku"), dataset("c", "phone_number")]
+    whole = evaluate(rules, facts_for(resources))
+    parts = [
+        evaluate(rules, facts_for(resources), subjects={"dataset": resources[:2]}),
+        evaluate(rules, facts_for(resources), subjects={"dataset": resources[2:]}),
+        evaluate(rules, facts_for(resources), subjects={}),
+    ]
+    assert outcome(whole) == sorted(o for part in parts for o in outcome(part))
+    assert [(r.rule_id, r.resource_id) for r in parts[0].results] == [
+        ("PI", "a"),
+        ("MANY", "a"),
+        ("MANY", "b"),
+    ]
+    assert all(r.status.value == "pass" for r in whole.results if r.rule_id == "MANY")
