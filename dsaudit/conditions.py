@@ -349,7 +349,7 @@ def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
                 ctx.trace.append((concrete, value, held))
                 return held
 
-            return one_key
+            return _fused(tree, env, key, one_key) or one_key
         get = spec.getter()
 
         def single(item: Any, ctx: EvalContext) -> bool:
@@ -377,6 +377,45 @@ def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
         return not any(pred(v, ctx) for _, v in pairs)
 
     return multi
+
+
+def _fused(tree: dict[str, Any], env: CompileEnv, key: Any, traced: Condition) -> Condition | None:
+    """The commonest leaves (one key, ``equals`` a bool or string, ``exists``) in one closure.
+
+    Same answers as ``traced`` (the general leaf), which still runs when explaining a failure.
+    """
+    ops = [op for op in tree if op not in ("path", "match")]
+    if len(ops) != 1 or ops[0] not in ("equals", "exists"):
+        return None
+    op = ops[0]
+    operand = _operand(tree[op], env, ())
+    if op == "exists" and operand is True:
+
+        def exists(item: Any, ctx: EvalContext) -> bool:
+            if ctx.trace is not None:
+                return traced(item, ctx)
+            value = item.get(key, MISSING) if type(item) is dict else MISSING
+            return value is not MISSING and value is not None
+
+        return exists
+    if op == "equals" and isinstance(operand, bool):
+
+        def is_flag(item: Any, ctx: EvalContext) -> bool:
+            if ctx.trace is not None:
+                return traced(item, ctx)
+            return (item.get(key, MISSING) if type(item) is dict else MISSING) is operand
+
+        return is_flag
+    if op == "equals" and type(operand) is str:
+
+        def is_text(item: Any, ctx: EvalContext) -> bool:
+            if ctx.trace is not None:
+                return traced(item, ctx)
+            value = item.get(key, MISSING) if type(item) is dict else MISSING
+            return value == operand and not isinstance(value, bool)
+
+        return is_text
+    return None
 
 
 def _traced(spec: PathSpec, path: tuple[PathKey, ...], ctx: EvalContext) -> tuple[PathKey, ...]:
@@ -430,7 +469,12 @@ def _quantifier(
     def holds(item: Any, ctx: EvalContext) -> bool:
         if ctx.trace is None:
             if shareable and item is ctx.resource.attributes:
-                memo = resource_memo(ctx)
+                facts = ctx.facts
+                try:  # the memo of this context, or a new one (resource_memo)
+                    hit = facts.memo_item is item and facts.memo_ctx is ctx
+                    memo = facts.memo if hit else resource_memo(ctx)
+                except AttributeError:  # facts without a memo
+                    memo = None
                 if memo is not None:
                     found = memo.get(holds)
                     if found is None:

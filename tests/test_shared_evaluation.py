@@ -20,6 +20,7 @@ from dsaudit.conditions import CompileEnv, canonical, compile_condition
 from dsaudit.config import build_config
 from dsaudit.engine import Facts, build_facts, evaluate, index_resources
 from dsaudit.models import EvalContext, Resource, Rule, Severity
+from dsaudit.operators import OPERATORS
 from dsaudit.paths import MISSING, compile_path
 from dsaudit.plugins import collect_registry, get_plugin_host
 from dsaudit.taxonomy import Category, Taxonomy, load_taxonomy
@@ -380,3 +381,27 @@ def test_subjects_limit_the_resources_checked_but_not_what_conditions_see() -> N
         ("MANY", "b"),
     ]
     assert all(r.status.value == "pass" for r in whole.results if r.rule_id == "MANY")
+
+
+@pytest.mark.parametrize(
+    ("op", "operand"),
+    [
+        ("equals", True),
+        ("equals", False),
+        ("equals", "x"),
+        ("exists", True),
+        ("exists", False),
+        ("equals", 1),
+        ("in", ["x", 1]),
+    ],
+)
+@pytest.mark.parametrize("value", [True, False, 1, 0, 1.0, "x", "", None, [], {}, "absent"])
+def test_fused_leaves_answer_like_the_operator(op: str, operand: Any, value: Any) -> None:
+    attrs = {} if value == "absent" else {"k": value}
+    res = Resource("dataset", "d", attrs)
+    ctx = EvalContext(res, {}, {}, facts_for([res]))
+    expected = OPERATORS[op](operand)(attrs.get("k", MISSING), ctx)
+    cond = compile_tree({"path": "k", op: operand})
+    assert cond(attrs, ctx) is expected
+    assert cond(attrs, EvalContext(res, {}, {}, facts_for([res]), trace=[])) is expected
+    assert cond(["not a mapping"], ctx) is OPERATORS[op](operand)(MISSING, ctx)
