@@ -16,7 +16,7 @@ from typing import Any
 from dsaudit.__about__ import __version__
 from dsaudit.conditions import CompileEnv
 from dsaudit.config import ProjectConfig
-from dsaudit.engine import build_facts, estimated_results, evaluate
+from dsaudit.engine import build_facts, estimated_results
 from dsaudit.errors import ConfigError, PackError
 from dsaudit.models import AuditResult, Location, Resource, Result, Rule, Severity, tool_error
 from dsaudit.packs import (
@@ -27,6 +27,7 @@ from dsaudit.packs import (
     load_pack,
     resolve_pack_refs,
 )
+from dsaudit.parallel import evaluate_parallel
 from dsaudit.parsecache import ParseCache
 from dsaudit.plugins import PluginHost, Registry, collect_registry, get_plugin_host
 from dsaudit.sources import SourceContext
@@ -227,7 +228,9 @@ def run_audit(
         keep_passes = config.passes == "list" or (
             config.passes == "auto" and estimated_results(compiled.rules, facts) <= PASS_LIST_LIMIT
         )
-        evaluation = evaluate(compiled.rules, facts, keep_passes=keep_passes)
+        evaluation = evaluate_parallel(
+            compiled.rules, facts, keep_passes=keep_passes, jobs=config.jobs
+        )
     finally:
         gc.unfreeze()
     rules: dict[str, Rule] = {r.id: r for r in compiled.rules}
