@@ -27,7 +27,7 @@ from typing import Any
 
 from dsaudit.models import Condition, EvalContext, PathKey
 from dsaudit.operators import COMPARISONS, OPERATORS, OperandError, Predicate
-from dsaudit.paths import KEY, MISSING, PathSpec, compile_path
+from dsaudit.paths import DEEP, KEY, MISSING, PathSpec, compile_path, key_index
 from dsaudit.regexguard import UnsafeRegexError
 
 CheckFunction = Callable[..., Any]
@@ -362,7 +362,25 @@ def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
 
         return single
 
+    deep = spec.root == "item" and len(spec.steps) == 1 and spec.steps[0][0] == DEEP
+    deep_key = spec.steps[0][1] if deep else None
+
     def multi(item: Any, ctx: EvalContext) -> bool:
+        if deep and ctx.trace is None and item is ctx.resource.attributes:
+            # `**.key` from the resource: read the resource's key index in place (as resolve).
+            index = ctx.key_index
+            if index is None:
+                index = ctx.key_index = key_index(item)
+            hits = index.get(deep_key, ())
+            if match == "all":
+                for _, v in hits:  # noqa: SIM110 - a plain loop is faster than all(genexpr)
+                    if not pred(v, ctx):
+                        return False
+                return True
+            for _, v in hits:
+                if pred(v, ctx):
+                    return match == "any"
+            return match != "any"
         pairs = spec.resolve(item, ctx)
         if ctx.trace is not None:
             oks = [pred(v, ctx) for _, v in pairs]

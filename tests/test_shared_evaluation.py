@@ -405,3 +405,29 @@ def test_fused_leaves_answer_like_the_operator(op: str, operand: Any, value: Any
     assert cond(attrs, ctx) is expected
     assert cond(attrs, EvalContext(res, {}, {}, facts_for([res]), trace=[])) is expected
     assert cond(["not a mapping"], ctx) is OPERATORS[op](operand)(MISSING, ctx)
+
+
+@pytest.mark.parametrize("match", ["all", "any", "none"])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {},
+        {"tls": "1.0"},
+        {"a": {"tls": "1.2"}, "b": [{"tls": "1.0"}, {"c": {"tls": "1.3"}}]},
+        {"a": {"tls": "1.2"}, "b": [{"tls": "1.3"}]},
+        {"a": {"other": "1.0"}},
+    ],
+)
+def test_deep_key_fast_path_agrees_with_resolving(match: str, attrs: dict[str, Any]) -> None:
+    cond = compile_tree({"path": "**.tls", "match": match, "tls_version_gte": "1.2"})
+    res = Resource("config", "c", attrs)
+    fast = cond(attrs, EvalContext(res, {}, {}, facts_for([res])))
+    traced = cond(attrs, EvalContext(res, {}, {}, facts_for([res]), trace=[]))
+    oks = [
+        v >= "1.2" for _, v in compile_path("**.tls").resolve(attrs, EvalContext(res, {}, {}, None))
+    ]
+    expected = all(oks) if match == "all" else any(oks) if match == "any" else not any(oks)
+    assert fast is traced is expected
+    other = {"x": {"tls": "1.0"}}  # not the resource: resolved, not read from its key index
+    verdict = {"all": False, "any": False, "none": True}[match]  # its one value is too old
+    assert cond(other, EvalContext(res, {}, {}, facts_for([res]))) is verdict
