@@ -615,11 +615,23 @@ def _aggregate(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]
     uses_resource = "@resource" in repr(tree) or "@meta" in repr(tree)
     key: list[Any] = []  # filled with the compiled closure: unique per rule and parameters
 
+    def matching(ctx: EvalContext) -> Any:
+        """The resources of ``kind`` that satisfy ``where``, shared by equal filters."""
+        candidates = ctx.facts.by_kind.get(kind, ())
+        if inner is None:
+            return candidates
+        if uses_resource:
+            return [res for res in candidates if inner(res.attributes, ctx)]
+        cache = ctx.facts.cache
+        ident = ("where", kind, inner)
+        found = cache.get(ident)
+        if found is None:
+            found = cache[ident] = [res for res in candidates if inner(res.attributes, ctx)]
+        return found
+
     def compute(ctx: EvalContext) -> float:
         values: list[float] = []
-        for res in ctx.facts.by_kind.get(kind, ()):
-            if inner is not None and not inner(res.attributes, ctx):
-                continue
+        for res in matching(ctx):
             if of is None:
                 values.append(1)
                 continue

@@ -431,3 +431,26 @@ def test_deep_key_fast_path_agrees_with_resolving(match: str, attrs: dict[str, A
     other = {"x": {"tls": "1.0"}}  # not the resource: resolved, not read from its key index
     verdict = {"all": False, "any": False, "none": True}[match]  # its one value is too old
     assert cond(other, EvalContext(res, {}, {}, facts_for([res]))) is verdict
+
+
+def test_aggregates_with_the_same_filter_share_the_matching_resources() -> None:
+    count_pi = {"aggregate": "count", "over": "dataset", "where": PERSONAL, "equals": 2}
+    sum_pi = {"aggregate": "sum", "over": "dataset", "of": "size", "where": PERSONAL, "equals": 7}
+    max_all = {"aggregate": "max", "over": "dataset", "of": "size", "equals": 10}
+    resources = [
+        Resource("organization", "org", {}),
+        dataset("a", "name", size=3),
+        dataset("b", "product_sku", size=10),
+        dataset("c", "phone_number", size=4),
+    ]
+    facts = facts_for(resources)
+    res = resources[0]
+    ctx = EvalContext(res, {}, {}, facts)
+    assert [compile_tree(t)(res.attributes, ctx) for t in (count_pi, sum_pi, max_all)] == [
+        True,
+        True,
+        True,
+    ]
+    filters = [k for k in facts.cache if isinstance(k, tuple) and k[0] == "where"]
+    assert len(filters) == 1
+    assert [r.id for r in facts.cache[filters[0]]] == ["a", "c"]

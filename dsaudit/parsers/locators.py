@@ -35,7 +35,10 @@ class JsonIndex:
         self._arrays: dict[int, list[int]] = {}
 
     def skip_ws(self, at: int) -> int:
-        match = _WS.match(self.text, at)
+        text = self.text
+        if at >= len(text) or text[at] > " ":  # JSON whitespace is all at or below " "
+            return at
+        match = _WS.match(text, at)
         return match.end() if match else at
 
     def line(self, offset: int) -> int:
