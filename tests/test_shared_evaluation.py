@@ -203,7 +203,7 @@ def test_equal_aggregates_are_computed_once_and_different_ones_apart() -> None:
     ev = evaluate(rules, facts, keep_passes=False)
     assert ev.not_applicable == {"PI-1": 1, "PI-2": 1}
     assert ev.passed == {"ALL": 1}
-    assert sorted(facts.cache.values()) == [1, 2]
+    assert sorted(v for v in facts.cache.values() if isinstance(v, int)) == [1, 2]  # totals
 
 
 # --- specialised fast paths agree with the general ones --------------------------------------
