@@ -6,7 +6,11 @@
   big benchmark process inherits the parent's high-water mark; without it, from ``os.wait4``.
 * ``tree_rss_mb`` is sampled from ``/proc`` every 50 ms: the largest sum of RSS over the child
   and all its descendants (worker processes under ``--jobs``). Sampling can miss short peaks;
-  on systems without ``/proc`` it is None.
+  on systems without ``/proc`` it is None. RSS counts a page shared by forked workers once
+  per process, so this sum overstates what the tree really uses.
+* ``tree_pss_mb`` is sampled the same way from ``/proc/PID/smaps_rollup``: the largest sum of
+  proportional set sizes (a page shared by N processes counts 1/N in each), i.e. the memory
+  the tree really holds. This is the memory figure of issue 9's target. None without ``/proc``.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ class Measurement:
     tree_rss_mb: float | None
     stdout: str
     stderr: str
+    tree_pss_mb: float | None = None
 
 
 def _children_by_parent() -> dict[int, list[int]]:
@@ -86,20 +91,45 @@ def _children(pid: int, tree: dict[int, list[int]] | None) -> list[int]:
     return out
 
 
-def tree_rss_mb(root: int) -> float:
-    """Current RSS of ``root`` and all its descendants, in MiB."""
+def _tree(root: int) -> list[int]:
+    """``root`` and all its descendants."""
     # /proc/PID/task/TID/children is cheap; without it, map the whole process table once
-    tree = None if os.path.exists(f"/proc/{root}/task/{root}/children") else _children_by_parent()
-    total, todo = 0, [root]
+    table = None if os.path.exists(f"/proc/{root}/task/{root}/children") else _children_by_parent()
+    pids, todo = [], [root]
     while todo:
         pid = todo.pop()
-        todo.extend(_children(pid, tree))
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as f:
-                total += int(f.read().split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    return total * _PAGE_MB
+        pids.append(pid)
+        todo.extend(_children(pid, table))
+    return pids
+
+
+def _rss_pages(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def tree_rss_mb(root: int) -> float:
+    """Current RSS of ``root`` and all its descendants, in MiB."""
+    return sum(_rss_pages(pid) for pid in _tree(root)) * _PAGE_MB
+
+
+def tree_pss_mb(root: int) -> float:
+    """Current proportional set size of ``root`` and all its descendants, in MiB."""
+    return sum(_pss_kib(pid) for pid in _tree(root)) / 1024
 
 
 class _TreeSampler(threading.Thread):
@@ -107,12 +137,15 @@ class _TreeSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0.0
+        self.peak_pss = 0.0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
             with contextlib.suppress(OSError):
-                self.peak = max(self.peak, tree_rss_mb(self.pid))
+                pids = _tree(self.pid)
+                self.peak = max(self.peak, sum(map(_rss_pages, pids)) * _PAGE_MB)
+                self.peak_pss = max(self.peak_pss, sum(map(_pss_kib, pids)) / 1024)
             self.done.wait(_SAMPLE_SECONDS)
 
 
@@ -159,4 +192,5 @@ def run_measured(
             tree_rss_mb=sampler.peak if sampler else None,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
+            tree_pss_mb=(sampler.peak_pss or None) if sampler else None,
         )

@@ -178,6 +178,7 @@ def time_peer(peer: Peer, runs: int) -> dict[str, Any]:
         "cpu_s": round(median.user_s + median.sys_s, 3),
         "peak_rss_mb": round(max(m.peak_rss_mb for m in measured), 1),
         "tree_rss_mb": round(max(m.tree_rss_mb or 0 for m in measured), 1) or None,
+        "tree_pss_mb": round(max(m.tree_pss_mb or 0 for m in measured), 1) or None,
         "counts": counts,
         "runs": len(measured),
     }

@@ -119,6 +119,7 @@ def figures(runs: list[Measurement], manifest: dict[str, Any], report: Path) -> 
         "resources_per_s": round(resources / median.wall_s, 1),
         "peak_rss_mb": round(max(m.peak_rss_mb for m in runs), 1),
         "tree_rss_mb": round(max(m.tree_rss_mb or 0 for m in runs), 1) or None,
+        "tree_pss_mb": round(max(m.tree_pss_mb or 0 for m in runs), 1) or None,
         "results": counts.results,
         "error_results": counts.errors,
         "by_status": counts.by_status,
@@ -136,9 +137,10 @@ def describe_corpus(manifest: dict[str, Any], gen_seconds: float | None) -> str:
 
 
 def print_figures(fig: dict[str, Any]) -> None:
-    header = ["wall s", "cpu s", "files/s", "resources/s", "peak RSS MB", "tree RSS MB", "results"]
+    header = ["wall s", "cpu s", "files/s", "resources/s", "peak RSS MB", "tree RSS MB"]
+    header += ["tree PSS MB", "results"]
     row = [fig["wall_s"], fig["cpu_s"], fig["files_per_s"], fig["resources_per_s"]]
-    row += [fig["peak_rss_mb"], fig["tree_rss_mb"], fig["results"]]
+    row += [fig["peak_rss_mb"], fig["tree_rss_mb"], fig.get("tree_pss_mb"), fig["results"]]
     print(markdown_table(header, [row]))
     print(f"statuses: {fig['by_status']}; exit codes: {fig['exit_codes']}; runs: {fig['runs']}")
 

@@ -117,7 +117,7 @@ def time_rows(
         rec["agrees"] = agreement(rec.get("counts"), expected)
         records.append(rec)
         if "error" in rec:
-            rows.append([rec["name"], *[""] * 8, "ERROR: " + rec["error"][:70]])
+            rows.append([rec["name"], *[""] * 9, "ERROR: " + rec["error"][:70]])
             continue
         if base_wall is None and peer.name.startswith(base):
             base_wall = rec["wall_s"]
@@ -133,6 +133,7 @@ def time_rows(
                 per_item,
                 rec["peak_rss_mb"],
                 rec["tree_rss_mb"],
+                rec.get("tree_pss_mb"),
                 ratio,
                 rec["agrees"],
             ]
@@ -143,8 +144,9 @@ def time_rows(
 def rows_table(rows: list[list[object]], per: str | None, base: str) -> str:
     """The table of ``time_rows`` rows; without ``per``, no per-item and no agreement column."""
     header = ["command", "wall s", "min", "max", "cpu s", per, "peak RSS MB", "tree RSS MB"]
+    header += ["tree PSS MB"]
     header += [f"× {base}", "agrees"]
-    keep = [i for i in range(len(header)) if per is not None or i not in (5, 9)]
+    keep = [i for i in range(len(header)) if per is not None or i not in (5, 10)]
     return markdown_table([str(header[i]) for i in keep], [[r[i] for i in keep] for r in rows])
 
 
@@ -223,8 +225,9 @@ def _tool(name: str) -> str:
 
 
 def _peak(rec: dict[str, Any]) -> float:
-    """The larger of the process's peak RSS and its whole tree's (workers under --jobs)."""
-    return max(rec["peak_rss_mb"], rec.get("tree_rss_mb") or 0)
+    """Peak memory: the larger of the process's peak RSS and its whole tree's proportional
+    set size (forked workers share pages, which a sum of RSS would count once per worker)."""
+    return max(rec["peak_rss_mb"], rec.get("tree_pss_mb") or 0)
 
 
 def side_by_side(sizes: dict[int, dict[str, Any]]) -> str:
@@ -302,7 +305,7 @@ def part_org(args: argparse.Namespace, cmd: list[str]) -> tuple[dict[str, Any], 
         measured.append(m)
     fig = run.figures(measured, manifest, report)
     run.print_figures(fig)
-    peak = max(fig["peak_rss_mb"], fig["tree_rss_mb"] or 0)
+    peak = _peak(fig)
     figures = {"wall_s": fig["wall_s"], "peak_mb": peak, "label": label}
     return {"argv": argv, "figures": figures, "run": fig}, False
 
