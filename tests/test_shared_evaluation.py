@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from dsaudit import audit as A
-from dsaudit.conditions import CompileEnv, canonical, compile_condition
+from dsaudit.canonical import canonical
+from dsaudit.conditions import CompileEnv, compile_condition
 from dsaudit.config import build_config
 from dsaudit.engine import Facts, build_facts, evaluate, index_resources
 from dsaudit.models import EvalContext, Resource, Rule, Severity
