@@ -51,6 +51,12 @@ def big_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+def _as_in_a_terminal() -> None:
+    """Start dsaudit with SIGINT at its default, as a shell's foreground command gets it: a test
+    runner started in the background inherits SIGINT ignored, and so would dsaudit."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -68,6 +74,7 @@ def test_signal_mid_run_exits_130_and_leaves_no_report(
          "--format", "json", "-o", str(out / "report.json"),
          "--format", "sarif", "-o", str(out / "report.sarif"), "-q", "--jobs", jobs],
         env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_as_in_a_terminal,
     )  # fmt: skip
     time.sleep(1.5)  # let it get into discovery and parsing
     assert proc.poll() is None, "the audit finished before the signal: make the tree bigger"
