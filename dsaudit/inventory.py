@@ -250,15 +250,7 @@ def read_inventory_file(
             (f"cannot read inventory file: {exc.strerror or exc}", display, None),
         )
     try:
-        if cache is not None and fmt == "yaml":  # JSON parses as fast as a cache entry loads
-            documents = cache.parse(
-                "inventory-yaml",
-                content,
-                limits,
-                lambda: parse_structured(display, content, fmt, limits),
-            )
-        else:
-            documents = parse_structured(display, content, fmt, limits)
+        documents = parse_structured(display, content, fmt, limits, cache)
     except DsauditError as exc:
         return display, fmt, [], (exc.message, exc.file or display, exc.line)
     except (ValueError, TypeError) as exc:  # e.g. PyYAML on an impossible date 2025-13-01

@@ -277,29 +277,16 @@ def _taxonomy_op(kind: str) -> Callable[[Any], Predicate]:
             cached[0] = (taxonomy, names)
             return names
 
-        if operand:
-
-            def flagged(v: Any, ctx: EvalContext) -> bool:
-                if not isinstance(v, str):
-                    return False
-                taxonomy = ctx.facts.taxonomy
-                known, names = cached[0]
-                if known is not taxonomy:
-                    names = members(taxonomy)
-                return v in names
-
-            return flagged
-
-        def unflagged(v: Any, ctx: EvalContext) -> bool:
+        def flagged(v: Any, ctx: EvalContext) -> bool:
             if not isinstance(v, str):
                 return False
             taxonomy = ctx.facts.taxonomy
             known, names = cached[0]
             if known is not taxonomy:
                 names = members(taxonomy)
-            return v not in names
+            return (v in names) is operand
 
-        return unflagged
+        return flagged
 
     return make
 

@@ -20,8 +20,9 @@ from dsaudit.workers import ordered_map
 PARALLEL_MIN_WORK = 200_000
 """Below this many (resource, rule) pairs, evaluation stays in this process."""
 
-_SHARED: dict[str, Any] = {}
-"""What forked workers evaluate: set just before the pool starts, cleared after."""
+_SHARED: list[Any] = []
+"""``[rules, facts, keep_passes, shards]`` for forked workers: set just before the pool starts,
+cleared after."""
 
 Subjects = dict[str, list[Resource]]
 
@@ -30,7 +31,7 @@ def shards(rules: Sequence[Rule], facts: Facts, count: int) -> list[Subjects]:
     """Cut the evaluation sequence into at most ``count`` contiguous shards of similar work."""
     per_kind = Counter(rule.kind for rule in rules)
     kinds = list(dict.fromkeys(rule.kind for rule in rules))
-    total = sum(per_kind[kind] * len(facts.by_kind.get(kind, ())) for kind in kinds)
+    total = work(rules, facts)
     target = total / count if count else total
     out: list[Subjects] = [defaultdict(list)]
     done = 0.0
@@ -51,12 +52,7 @@ def work(rules: Sequence[Rule], facts: Facts) -> int:
 
 
 def _evaluate_shard(index: int) -> Evaluation:
-    rules, facts, keep_passes, parts = (
-        _SHARED["rules"],
-        _SHARED["facts"],
-        _SHARED["keep_passes"],
-        _SHARED["shards"],
-    )
+    rules, facts, keep_passes, parts = _SHARED
     return evaluate(rules, facts, keep_passes=keep_passes, subjects=parts[index])
 
 
@@ -67,7 +63,7 @@ def evaluate_parallel(
     if jobs <= 1 or work(rules, facts) < PARALLEL_MIN_WORK:
         return evaluate(rules, facts, keep_passes=keep_passes)
     parts = shards(rules, facts, jobs)
-    _SHARED.update(rules=rules, facts=facts, keep_passes=keep_passes, shards=parts)
+    _SHARED[:] = [rules, facts, keep_passes, parts]
     try:
         evaluations = list(ordered_map(_evaluate_shard, range(len(parts)), jobs))
     finally:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from dsaudit.config import build_config
 from dsaudit.limits import Limits
 from dsaudit.parsecache import ParseCache, cached_parse
 from dsaudit.parsers.base import ParsedDocument
@@ -49,6 +50,10 @@ def test_a_cached_audit_gives_the_same_report(sample: Path, tmp_path: Path) -> N
     assert entries, "the first run fills the cache"
     tag = (cache / "CACHEDIR.TAG").read_text()
     assert tag.startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    limits = build_config(sample).limits
+    for inventory_file in sorted((sample / "inventory").rglob("*.yaml")):  # inventories too
+        key = ParseCache(cache).key("yaml ", inventory_file.read_bytes(), limits)
+        assert (cache / key[:2] / f"{key[2:]}.pickle").is_file(), inventory_file
     stamps = {p: p.stat().st_mtime_ns for p in entries}
     code2, second = _audit(sample, tmp_path / "second.json", "--cache", cache)
     assert code0 == code1 == code2

@@ -20,6 +20,7 @@ from typing import Any
 
 from dsaudit.errors import LimitError, ParseError
 from dsaudit.limits import Limits
+from dsaudit.parsecache import ParseCache, cached_parse
 from dsaudit.parsers.base import ParsedDocument
 from dsaudit.parsers.fastyaml import RecordLines
 from dsaudit.parsers.locators import (
@@ -464,11 +465,18 @@ _BY_NAME = {parser.name: parser for parser in BUILTIN_PARSERS}
 
 
 def parse_structured(
-    display_path: str, content: bytes, fmt: str, limits: Limits
+    display_path: str,
+    content: bytes,
+    fmt: str,
+    limits: Limits,
+    cache: ParseCache | None = None,
 ) -> list[ParsedDocument]:
-    """Parse ``content`` as ``fmt`` (``yaml``, ``json``, ``toml``, ``ini`` or ``env``)."""
+    """Parse ``content`` as ``fmt`` (``yaml``, ``json``, ``toml``, ``ini`` or ``env``), through
+    the parse cache when one is given (and the format's parser is cacheable)."""
     try:
         parser = _BY_NAME[fmt]
     except KeyError:
         raise ValueError(f"unknown structured format {fmt!r}; known: {sorted(_BY_NAME)}") from None
-    return parser.parse(display_path, content, limits)
+    return cached_parse(
+        cache, parser, content, limits, lambda: parser.parse(display_path, content, limits)
+    )
