@@ -78,6 +78,13 @@ def ensure_k8s(files: int, root: Path = CORPUS) -> tuple[Path, dict[str, Any]]:
     return base, k8s_corpus.write_corpus(root, files, str(PACK))
 
 
+def agreement(counts: Any, expected: dict[str, int] | None) -> str:
+    """``yes``, ``NO: {...}`` or empty (nothing to compare)."""
+    if not counts or expected is None:
+        return ""
+    return "yes" if counts == expected else f"NO: {counts}"
+
+
 def can_import(python: str, module: str) -> bool:
     return run_measured([python, "-c", f"import {module}"], timeout=120).returncode == 0
 
@@ -220,10 +227,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append([rec["name"], "", "", "", "", "", "", rec["error"][:60]])
             continue
         per_file = rec["wall_s"] / args.files * 1e3 if "N=" in rec["name"] else None
-        if not rec["counts"]:
-            agree = ""
-        else:
-            agree = "yes" if rec["counts"] == expected else f"NO: {rec['counts']}"
+        agree = agreement(rec["counts"], expected)
         rows.append(
             [
                 rec["name"],

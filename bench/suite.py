@@ -39,7 +39,7 @@ import peers
 import run
 from inventory_bench import FORMATS
 from machine import describe, machine_info
-from peers import Peer, time_peer
+from peers import Peer, agreement, time_peer
 from table import markdown_table
 from targets import Outcome, evaluate
 
@@ -96,13 +96,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if min(numbers) < 1:
         parser.error("--runs and every size must be at least 1")
     return args
-
-
-def agreement(counts: Any, expected: dict[str, int] | None) -> str:
-    """``yes``, ``NO: {...}`` or empty (nothing to compare)."""
-    if not counts or expected is None:
-        return ""
-    return "yes" if counts == expected else f"NO: {counts}"
 
 
 def time_rows(
