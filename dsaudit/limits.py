@@ -10,8 +10,14 @@ from typing import Any
 
 from dsaudit.errors import ConfigError
 
-MAX_SAFE_DEPTH = 10_000
-"""The highest ``max_depth`` a user may configure (libyaml's composer crashes near 30,000)."""
+MAX_SAFE_DEPTH = 999
+"""The highest ``max_depth`` a user may configure.
+
+libyaml 0.2.6 (bundled with PyYAML 6.0.3 and later) refuses nesting of 1,000 levels or more
+(block and flow levels together); older libyaml has no such limit but its composer crashes
+the process near 30,000. Capping the limit below 1,000 makes every file within the limit
+parseable by every supported PyYAML, and every file over it refused by dsaudit's own guard.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +51,8 @@ class Limits:
                 raise ConfigError(f"limit {key} must be a positive integer, got {value!r}")
         if data.get("max_depth", 0) > MAX_SAFE_DEPTH:
             raise ConfigError(
-                f"limit max_depth {data['max_depth']} is unsafe: PyYAML's C loader crashes the "
-                f"process around 30,000 levels; use at most {MAX_SAFE_DEPTH}"
+                f"limit max_depth {data['max_depth']} is too high: libyaml 0.2.6 and later refuse "
+                f"nesting of 1,000 levels or more; use at most {MAX_SAFE_DEPTH}"
             )
         return replace(cls(), **data)
 

@@ -280,7 +280,8 @@ def test_unknown_parser_override_is_a_config_error(make_tree: Tree) -> None:
 
 @pytest.mark.parametrize(
     ("limits", "message"),
-    [("{max_depth: 50000}", "unsafe"), ("{max_files: 0}", "less than the minimum"),
+    [("{max_depth: 50000}", "too high"), ("{max_depth: 1000}", "too high"),
+     ("{max_files: 0}", "less than the minimum"),
      ("{max_filez: 3}", "'max_filez' is not one of")],
 )  # fmt: skip
 def test_limits_are_validated(make_tree: Tree, limits: str, message: str) -> None:

@@ -324,10 +324,18 @@ def test_max_regex_length_override_refuses_the_pack(tmp_path: Path) -> None:
         ("limits:\n  max_depht: 5\n", "max_depht"),
         ("limits:\n  max_depth: 0\n", "max_depth"),
         ("limits:\n  max_depth: lots\n", "max_depth"),
-        ("limits:\n  max_depth: 30000\n", "unsafe"),
+        ("limits:\n  max_depth: 30000\n", "too high"),
+        ("limits:\n  max_depth: 1000\n", "use at most 999"),
         ("limits: [1, 2]\n", "limits"),
     ],
-    ids=["unknown-limit", "zero", "not-a-number", "segfault-depth", "not-a-mapping"],
+    ids=[
+        "unknown-limit",
+        "zero",
+        "not-a-number",
+        "segfault-depth",
+        "libyaml-depth",
+        "not-a-mapping",
+    ],
 )
 def test_bad_limits_are_refused_with_exit_2(tmp_path: Path, limits: str, text: str) -> None:
     target = tmp_path / "target"

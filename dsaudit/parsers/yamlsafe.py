@@ -3,8 +3,9 @@
 The order of work for one file (all of it on UTF-8 bytes, see :mod:`textguard`):
 
 1. an upper bound of the nesting depth from the text; only if the bound is over
-   ``limits.max_depth`` the exact depth is measured by streaming libyaml events (its parser
-   is a state machine and safe at any depth, unlike the recursive composer);
+   ``limits.max_depth`` the exact depth is measured by streaming pure-Python PyYAML events
+   (a state machine, safe at any depth, and with no nesting limit of its own, so the result
+   is the same under every libyaml version);
 2. compose each document with the C loader, with the garbage collector held off;
 3. if the text may contain an alias (``*name``), count alias references and the node count
    after alias expansion on the composed graph (memoised per node, so a billion-laughs file
@@ -258,8 +259,16 @@ def yaml_error(display_path: str, exc: yaml.MarkedYAMLError) -> ParseError:
 
 
 def check_depth_exactly(display_path: str, content: bytes, max_depth: int) -> None:
-    """Stream libyaml events (non-recursive) and refuse nesting over ``max_depth``."""
-    loader = _base_loader()(content)
+    """Stream YAML events (non-recursive) and refuse nesting over ``max_depth``.
+
+    The count runs on PyYAML's pure-Python scanner and parser, never on libyaml: libyaml 0.2.6
+    (bundled since PyYAML 6.0.3) refuses nesting past 1,000 levels in its scanner, which reads
+    ahead of the events in flow context, so a libyaml count would let libyaml's error decide
+    before this guard does, and the outcome would depend on the PyYAML version. The pure parser
+    is a state machine with no limit of its own; it stops at the first event over the limit,
+    and it only runs when the text's upper bound (``yaml_depth_bound``) is over the limit.
+    """
+    loader = yaml.SafeLoader(content)
     depth = 0
     try:
         while loader.check_event():

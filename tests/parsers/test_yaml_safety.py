@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 import yaml
@@ -16,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dsaudit.errors import LimitError
-from dsaudit.limits import Limits
+from dsaudit.limits import MAX_SAFE_DEPTH, Limits
 from dsaudit.parsers.structured import parse_structured
 from dsaudit.parsers.textguard import json_depth_bound, yaml_depth_bound
 
@@ -232,3 +233,35 @@ def test_yaml_depth_bound_holds_for_token_soup(text: str) -> None:
     real = _events_depth_until_error(content)
     for limit in (1, 2, 4, 500):
         assert yaml_depth_bound(content, limit) >= min(real, limit + 1), (text, real, limit)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda n: b"[" * n + b"]" * n,
+        lambda n: b"{a: " * n + b"1" + b"}" * n,
+        lambda n: b"- " * n + b"x\n",
+        lambda n: b"".join(b" " * i + b"a:\n" for i in range(n - 1)) + b" " * (n - 1) + b"b: 1\n",
+    ],
+    ids=["flow-seq", "flow-map", "block-seq", "block-map"],
+)
+def test_the_highest_configurable_depth_parses_and_one_more_is_our_limit(build: Any) -> None:
+    """At ``MAX_SAFE_DEPTH`` every supported libyaml parses the file; one level deeper is
+    refused by dsaudit's guard (DSAUDIT-LIMIT), never by libyaml's own nesting error."""
+    limits = Limits(max_depth=MAX_SAFE_DEPTH)
+    documents = parse_structured("edge.yaml", build(MAX_SAFE_DEPTH), "yaml", limits)
+    assert len(documents) == 1
+    with pytest.raises(LimitError) as info:
+        parse_structured("over.yaml", build(MAX_SAFE_DEPTH + 1), "yaml", limits)
+    assert info.value.limit == "max_depth"
+
+
+@pytest.mark.parametrize("depth", [1_000, 1_001, 5_000])
+def test_nesting_past_libyamls_own_limit_is_refused_by_our_guard(depth: int) -> None:
+    """libyaml 0.2.6 gives up at 1,000 levels while scanning ahead; the guard's count must
+    decide first, with the line where the limit is crossed."""
+    content = b"a:\n  b: " + b"[" * depth + b"]" * depth + b"\n"
+    with pytest.raises(LimitError) as info:
+        parse_structured("deep.yaml", content, "yaml", Limits())
+    assert info.value.limit == "max_depth"
+    assert info.value.line == 2
