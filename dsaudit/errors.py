@@ -12,6 +12,7 @@
      |    +-- ParseError         a file that cannot be parsed (becomes an error result)
      |    +-- LimitError         a file that exceeds a resource limit (becomes an error result)
      |    +-- InventoryError     an inventory that breaks its schema (exit 2)
+     +-- OutputError             a report that cannot be written to its --output path
      +-- PluginError             a plugin that fails to import or raises in a hook
 """
 
@@ -74,6 +75,10 @@ class LimitError(SourceError):
 
 class InventoryError(SourceError):
     """An inventory document that breaks the inventory schema."""
+
+
+class OutputError(DsauditError):
+    """A report or baseline that cannot be written where it was asked to go."""
 
 
 class PluginError(DsauditError):

@@ -24,6 +24,11 @@ FORMAT_BY_SUFFIX = {
 }
 
 
+def _output_path(text: str) -> Path | None:
+    """``-`` is standard output; anything else is a path."""
+    return None if text == "-" else Path(text)
+
+
 def pair_outputs(
     formats: tuple[str, ...], outputs: tuple[str, ...]
 ) -> list[tuple[str, Path | None]]:
@@ -37,12 +42,12 @@ def pair_outputs(
     for f in formats:
         if "=" in f:
             name, _, path = f.partition("=")
-            pairs.append((name, Path(path)))
+            pairs.append((name, _output_path(path)))
         else:
             plain.append(f)
     outs = list(outputs)
     for i, f in enumerate(plain):
-        pairs.append((f, Path(outs[i]) if i < len(outs) else None))
+        pairs.append((f, _output_path(outs[i]) if i < len(outs) else None))
     for extra in outs[len(plain) :]:
         suffix = Path(extra).suffix.lower()
         if suffix not in FORMAT_BY_SUFFIX:
@@ -196,12 +201,14 @@ def _check_risk_files(cfg: Any) -> None:
 def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, quiet: bool,
                   verbose: int) -> bool:  # fmt: skip
     """Render every requested report; a failing reporter does not stop the others."""
+    from dsaudit.errors import OutputError
     from dsaudit.output import write_atomic
     from dsaudit.plugins import collect_registry
     from dsaudit.reporters.console import CONSOLE, summary_line
 
     registry = collect_registry(host)
     failed = False
+    written: list[tuple[str, Path]] = []
     to_stdout = any(p is None for _, p in pairs)
     for fmt, path in pairs:
         reporter = registry.reporters.get(fmt)
@@ -226,8 +233,14 @@ def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, 
             click.echo(f"dsaudit: warning: {fmt}: {warning}", err=True)
         if path is None:
             click.echo(text if isinstance(text, str) else text.decode("utf-8"), nl=False)
-        else:
+            continue
+        try:
             write_atomic(path, text)
+        except OutputError as exc:
+            click.echo(f"dsaudit: error: {exc}", err=True)
+            failed = True
+            continue
+        written.append((fmt, path))
     for warning in result.warnings:
         click.echo(f"dsaudit: warning: {warning}", err=True)
     if not to_stdout:
@@ -235,6 +248,6 @@ def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, 
             click.echo(summary_line(result))
         else:
             click.echo(CONSOLE.render(result, {"color": sys.stdout.isatty()}), nl=False)
-            for fmt, path in pairs:
+            for fmt, path in written:
                 click.echo(f"wrote {fmt} report to {path}")
     return failed

@@ -17,11 +17,13 @@ from dsaudit.outcome import ExitCode
 def report(result: Path, formats: tuple[str, ...], outputs: tuple[str, ...]) -> None:
     """Render any format from a saved JSON report without re-running the audit."""
     from dsaudit.commands.audit import pair_outputs
+    from dsaudit.errors import OutputError
     from dsaudit.output import write_atomic
     from dsaudit.plugins import collect_registry, get_plugin_host
     from dsaudit.reporters.loader import render_saved
 
     pairs = pair_outputs(formats or ("console",), outputs)
+    failed = False
     reporters = list(collect_registry(get_plugin_host()).reporters.values())
     for fmt, path in pairs:
         text = render_saved(result, fmt, {"color": path is None}, reporters)
@@ -31,9 +33,16 @@ def report(result: Path, formats: tuple[str, ...], outputs: tuple[str, ...]) -> 
                     click.echo(f"dsaudit: warning: {warning}", err=True)
         if path is None:
             click.echo(text, nl=False)
-        else:
+            continue
+        try:
             write_atomic(path, text)
-            click.echo(f"wrote {fmt} report to {path}", err=True)
+        except OutputError as exc:
+            click.echo(f"dsaudit: error: {exc}", err=True)
+            failed = True
+            continue
+        click.echo(f"wrote {fmt} report to {path}", err=True)
+    if failed:
+        raise SystemExit(int(ExitCode.INCOMPLETE))
 
 
 @click.command()
