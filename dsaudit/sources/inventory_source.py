@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +21,17 @@ def inventory_files(root: Path, patterns: list[str]) -> list[Path]:
         if not any(ch in pattern for ch in "*?[") and candidate.is_file():
             found[candidate.resolve()] = None
             continue
-        for path in sorted(root.glob(pattern)):
+        for path in _expand(root, pattern):
             if path.is_file():
                 found[path.resolve()] = None
     return list(found)
+
+
+def _expand(root: Path, pattern: str) -> list[Path]:
+    """Paths matching ``pattern``: relative to ``root``, or absolute (``--inventory '/x/*'``)."""
+    if Path(pattern).is_absolute():  # Path.glob takes relative patterns only
+        return sorted(Path(p) for p in glob.glob(pattern, recursive=True))
+    return sorted(root.glob(pattern))
 
 
 class InventorySource:
