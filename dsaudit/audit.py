@@ -17,7 +17,7 @@ from dsaudit.__about__ import __version__
 from dsaudit.conditions import CompileEnv
 from dsaudit.config import ProjectConfig
 from dsaudit.engine import build_facts, estimated_results
-from dsaudit.errors import ConfigError, PackError
+from dsaudit.errors import PLUGIN_FAILURES, ConfigError, PackError
 from dsaudit.models import AuditResult, Location, Resource, Result, Rule, Severity, tool_error
 from dsaudit.packs import (
     CompiledPacks,
@@ -104,7 +104,7 @@ def collect(
                 (resources if isinstance(item, Resource) else errors).append(item)
         except ConfigError:
             raise  # the run cannot be done as asked (exit 2 with the message)
-        except Exception as exc:
+        except PLUGIN_FAILURES as exc:
             errors.append(
                 tool_error(
                     "DSAUDIT-PLUGIN",

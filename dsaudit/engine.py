@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from dsaudit.errors import PLUGIN_FAILURES
 from dsaudit.models import (
     EvalContext,
     Evidence,
@@ -254,7 +255,7 @@ def evaluate(
                         )
                         continue
                     append(_failure(rule, res, ctx))
-                except Exception as exc:
+                except PLUGIN_FAILURES as exc:
                     ctx.trace = None
                     append(_rule_error(rule, res, exc))
     return Evaluation(results, dict(not_applicable), dict(passed))

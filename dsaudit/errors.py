@@ -83,3 +83,10 @@ class OutputError(DsauditError):
 
 class PluginError(DsauditError):
     """A plugin that fails to import, is incompatible, or raises in a hook."""
+
+
+PLUGIN_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)
+"""What plugin code (a hook, a source, a parser, a named check, a reporter, a plugin's import)
+may raise that dsaudit turns into an error result naming the plugin. ``SystemExit`` is among
+them, so a plugin that calls ``sys.exit(0)`` cannot end a failing audit with exit 0;
+``KeyboardInterrupt`` is not, so Ctrl-C still interrupts."""

@@ -31,6 +31,7 @@ from typing import Any
 import pluggy
 
 from dsaudit import hookspecs
+from dsaudit.errors import PLUGIN_FAILURES
 from dsaudit.hookspecs import PLUGIN_API_VERSION, PROJECT
 
 ENTRY_POINT_GROUP = "dsaudit"
@@ -91,7 +92,7 @@ class PluginHost:
         self._raised: dict[tuple[str, str], PluginProblem] = {}
         self._raised_count: dict[tuple[str, str], int] = {}
 
-    def _hook_raised(self, plugin: str, hook: str, exc: Exception) -> None:
+    def _hook_raised(self, plugin: str, hook: str, exc: BaseException) -> None:
         """Record a raising hook once per (plugin, hook); later calls only bump a counter."""
         key = (plugin, hook)
         count = self._raised_count.get(key, 0) + 1
@@ -155,7 +156,7 @@ class PluginHost:
             args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
                 out.append((impl.plugin_name, impl.function(**args)))
-            except Exception as exc:
+            except PLUGIN_FAILURES as exc:
                 self._hook_raised(impl.plugin_name, hook_name, exc)
         return out
 
@@ -166,7 +167,7 @@ class PluginHost:
             args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
             try:
                 value = impl.function(**args)
-            except Exception as exc:
+            except PLUGIN_FAILURES as exc:
                 self._hook_raised(impl.plugin_name, hook_name, exc)
                 continue
             if value is not None:
@@ -190,7 +191,7 @@ def _load_entry_points(host: PluginHost) -> None:
         version = dist.version if dist is not None else None
         try:
             plugin = ep.load()
-        except Exception as exc:
+        except PLUGIN_FAILURES as exc:
             host.problems.append(
                 PluginProblem(
                     ep.name,
@@ -220,7 +221,7 @@ def _load_dir(host: PluginHost, folder: Path) -> None:
             module: ModuleType = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module
             spec.loader.exec_module(module)
-        except Exception as exc:
+        except PLUGIN_FAILURES as exc:
             sys.modules.pop(module_name, None)
             host.problems.append(
                 PluginProblem(

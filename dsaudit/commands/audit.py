@@ -201,7 +201,7 @@ def _check_risk_files(cfg: Any) -> None:
 def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, quiet: bool,
                   verbose: int) -> bool:  # fmt: skip
     """Render every requested report; a failing reporter does not stop the others."""
-    from dsaudit.errors import OutputError
+    from dsaudit.errors import PLUGIN_FAILURES, OutputError
     from dsaudit.output import write_atomic
     from dsaudit.plugins import collect_registry
     from dsaudit.reporters.console import CONSOLE, summary_line
@@ -224,7 +224,7 @@ def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, 
         }
         try:
             text = reporter.render(result, options)
-        except Exception as exc:
+        except PLUGIN_FAILURES as exc:
             click.echo(f"dsaudit: error: reporter {fmt} failed: {type(exc).__name__}: {exc}",
                        err=True)  # fmt: skip
             failed = True

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dsaudit.discovery import discover
-from dsaudit.errors import ConfigError, LimitError, SourceError
+from dsaudit.errors import PLUGIN_FAILURES, ConfigError, LimitError, SourceError
 from dsaudit.models import Location, Resource, Result, Severity, tool_error
 from dsaudit.parsecache import ParseCache, cached_parse
 from dsaudit.sources import SourceContext
@@ -109,7 +109,7 @@ def parse_file(
     except RecursionError:
         message = f"{rel}: nesting too deep to parse"
         return [], [tool_error("DSAUDIT-LIMIT", "config", rel, message, Location(rel))], digest
-    except Exception as exc:
+    except PLUGIN_FAILURES as exc:
         message = f"{rel}: parser {parser.name} failed: {type(exc).__name__}: {exc}"
         return [], [tool_error("DSAUDIT-PLUGIN", "config", rel, message, Location(rel))], digest
     resources = []

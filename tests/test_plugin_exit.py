@@ -1,0 +1,81 @@
+"""A plugin cannot silence the audit: ``sys.exit`` in plugin code is an error result naming the
+plugin (exit 2, the report still written), wherever the plugin code runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from projectkit import AS_OF, tls_rule, write_pack
+
+PLUGINS = {
+    "hook": """
+import sys
+import dsaudit
+
+@dsaudit.hookimpl
+def dsaudit_modify_results(results, config):
+    sys.exit(0)
+""",
+    "finished": """
+import sys
+import dsaudit
+
+@dsaudit.hookimpl
+def dsaudit_result_finished(result):
+    sys.exit(0)
+""",
+    "import": """
+import sys
+sys.exit(0)
+""",
+    "parser": """
+import sys
+from pathlib import PurePosixPath
+import dsaudit
+
+class Exits:
+    name = "exits"
+    cacheable = False
+
+    def claims(self, path: PurePosixPath) -> bool:
+        return path.name == "app.yaml"
+
+    def parse(self, display_path, content, limits):
+        sys.exit(0)
+
+@dsaudit.hookimpl
+def dsaudit_register_parsers(register):
+    register(Exits())
+""",
+}
+
+
+@pytest.mark.parametrize("where", sorted(PLUGINS))
+def test_sys_exit_in_a_plugin_is_an_error_not_a_clean_exit(tmp_path: Path, where: str) -> None:
+    target = tmp_path / "target"
+    (target / "conf").mkdir(parents=True)
+    (target / "conf" / "app.yaml").write_text("tls_min_version: '1.0'\n", "utf-8")
+    (target / "conf" / "other.yaml").write_text("tls_min_version: '1.0'\n", "utf-8")
+    write_pack(tmp_path, [tls_rule()])
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / f"exiting_{where}.py").write_text(PLUGINS[where], "utf-8")
+    report = tmp_path / "r.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "dsaudit", "audit", str(target), "--pack", str(tmp_path / "pack"),
+         "--plugin-dir", str(plugins), "--as-of", AS_OF, "--format", "json", "-o", str(report),
+         "-q"],
+        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    data = json.loads(report.read_text("utf-8"))
+    assert any(r["status"] == "fail" for r in data["results"]), "the audit went on"
+    text = json.dumps(data["errors"]) + proc.stderr
+    assert f"exiting_{where}" in text or "exits" in text
+    assert "SystemExit" in text
