@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -203,4 +204,6 @@ def sorted_rules(audit: AuditResult) -> list[Rule]:
 
 
 def _posix(path: str | None) -> str | None:
-    return path.replace("\\", "/") if path else path
+    # Only Windows separators are turned into slashes: on POSIX a backslash is part of a name
+    # (and the escape character of dsaudit.names.shown_name).
+    return path.replace(os.sep, "/") if path and os.sep != "/" else path

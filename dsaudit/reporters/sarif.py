@@ -10,6 +10,7 @@ kept, a warning notification is added and the warning is left in ``last_warnings
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -321,7 +322,7 @@ def _artifact(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/")
+    return quote(path.replace(os.sep, "/") if os.sep != "/" else path, safe="/")
 
 
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")

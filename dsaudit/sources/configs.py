@@ -18,6 +18,7 @@ from typing import Any
 from dsaudit.discovery import discover
 from dsaudit.errors import PLUGIN_FAILURES, ConfigError, LimitError, SourceError
 from dsaudit.models import Location, Resource, Result, Severity, tool_error
+from dsaudit.names import shown_name
 from dsaudit.parsecache import ParseCache, cached_parse
 from dsaudit.sources import SourceContext
 from dsaudit.workers import ordered_map
@@ -72,6 +73,7 @@ def parse_file(
 ) -> tuple[list[Resource], list[Result], dict[str, Any] | None]:
     """Read and parse one config file into resources, or an error result."""
     full = root / rel
+    rel = shown_name(rel)  # from here on, the name as reports show it (see dsaudit.names)
     try:
         # O_NONBLOCK and fstat: a path that became a FIFO or device since discovery is refused
         # instead of blocking the audit forever.

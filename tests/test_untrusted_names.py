@@ -1,0 +1,94 @@
+"""File and folder names are untrusted bytes: every format is written, ids are escaped and
+stable, and a newline in a name cannot start a line (a CI workflow command) of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from projectkit import AS_OF, tls_rule, write_pack
+
+from dsaudit.names import shown_name
+
+FORMATS = ["json", "sarif", "junit", "html", "markdown", "csv"]
+INJECTED = "::error title=dsaudit::all checks passed"
+
+
+def _tree(tmp_path: Path) -> Path:
+    target = tmp_path / "target"
+    conf = target / "conf"
+    conf.mkdir(parents=True)
+    tls = b"tls_min_version: '1.0'\n"
+    (conf / os.fsdecode(b"x\xff.yaml")).write_bytes(tls)
+    (conf / f"a\n{INJECTED}.yaml").write_bytes(tls)
+    folder = target / os.fsdecode(b"d\xfe")
+    folder.mkdir()
+    (folder / "c.yaml").write_bytes(tls)
+    (conf / "\x1b[2Jclear.yaml").write_bytes(tls)
+    write_pack(tmp_path, [tls_rule()])
+    return target
+
+
+def _audit(target: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dsaudit", "audit", str(target), "--pack",
+         str(target.parent / "pack"), "--as-of", AS_OF, "--fail-on", "never", *map(str, args)],
+        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
+        capture_output=True, text=True, errors="surrogateescape", timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("plain.yaml", "plain.yaml"),
+        ("中文.yaml", "中文.yaml"),
+        (os.fsdecode(b"x\xff.yaml"), "x\\xff.yaml"),
+        ("a\nb", "a\\x0ab"),
+        ("a\rb", "a\\x0db"),
+        ("\x1b]52;c;SGFja2Vk\x07", "\\x1b]52;c;SGFja2Vk\\x07"),
+        ("\x9b2J", "\\x9b2J"),
+        ("rtl\u202eoverride", "rtl\\u202eoverride"),
+        ("back\\slash", "back\\\\slash"),
+    ],
+)
+def test_shown_name_escapes_exactly_what_cannot_be_shown(name: str, shown: str) -> None:
+    assert shown_name(name) == shown
+
+
+def test_shown_names_of_different_names_differ() -> None:
+    assert shown_name(os.fsdecode(b"x\xff")) != shown_name("x\\xff")
+
+
+def test_every_format_is_written_and_fingerprints_are_stable(tmp_path: Path) -> None:
+    target = _tree(tmp_path)
+    runs = []
+    for n in range(2):
+        out = tmp_path / f"out{n}"
+        args: list[str | Path] = ["-q"]
+        for fmt in FORMATS:
+            args += ["--format", fmt, "-o", out / f"r.{fmt}"]
+        proc = _audit(target, *args)
+        assert proc.returncode == 0, proc.stderr
+        assert sorted(p.name for p in out.iterdir()) == sorted(f"r.{f}" for f in FORMATS)
+        for fmt in FORMATS:
+            (out / f"r.{fmt}").read_bytes().decode("utf-8")  # valid UTF-8, every format
+        runs.append(json.loads((out / "r.json").read_text("utf-8")))
+    files = {r["location"]["file"]: r["fingerprint"] for r in runs[0]["results"]}
+    assert "conf/x\\xff.yaml" in files and "d\\xfe/c.yaml" in files
+    assert files == {r["location"]["file"]: r["fingerprint"] for r in runs[1]["results"]}
+
+
+def test_a_newline_in_a_name_starts_no_line_and_escapes_reach_no_terminal(tmp_path: Path) -> None:
+    target = _tree(tmp_path)
+    proc = _audit(target)
+    out = tmp_path / "r.md"
+    _audit(target, "--format", "markdown", "-o", out, "-q")
+    for text in (proc.stdout, proc.stderr, out.read_text("utf-8")):
+        assert not any(line.lstrip().startswith("::") for line in text.splitlines())
+        assert "\x1b" not in text
+    assert f"a\\x0a{INJECTED}.yaml" in proc.stdout
