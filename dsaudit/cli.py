@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from dsaudit.__about__ import __version__
+from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
 
 
@@ -36,7 +37,7 @@ class DsauditGroup(click.Group):
         host.call_each("dsaudit_register_commands", cli=self)
         for problem in host.problems:
             if problem.hook == "dsaudit_register_commands":
-                click.echo(f"dsaudit: warning: {problem.message}", err=True)
+                click.echo(terminal_text(f"dsaudit: warning: {problem.message}"), err=True)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
@@ -57,7 +58,7 @@ class DsauditGroup(click.Group):
         except DsauditError as exc:
             from dsaudit.reporters.masking import mask_text
 
-            click.echo(f"dsaudit: error: {mask_text(str(exc))}", err=True)
+            click.echo(terminal_text(f"dsaudit: error: {mask_text(str(exc))}"), err=True)
             ctx.exit(ExitCode.INCOMPLETE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise

@@ -38,3 +38,20 @@ def _escape(match: re.Match[str]) -> str:
     if code <= 0xFF:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}"
+
+
+_TERMINAL_UNSAFE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def terminal_text(text: str) -> str:
+    """``text`` from the input, safe to print on a terminal or in a CI log.
+
+    Newlines and tabs stay (messages and tracebacks have them); every other control character
+    (ESC, so no CSI or OSC sequence; CR, BEL, C1 controls), DEL, the bidirectional overrides
+    and bytes that were not UTF-8 are shown escaped as ``\\xNN`` or ``\\uNNNN``.
+    """
+    if _TERMINAL_UNSAFE.search(text) is None:
+        return text
+    return _TERMINAL_UNSAFE.sub(_escape, text)

@@ -92,3 +92,34 @@ def test_a_newline_in_a_name_starts_no_line_and_escapes_reach_no_terminal(tmp_pa
         assert not any(line.lstrip().startswith("::") for line in text.splitlines())
         assert "\x1b" not in text
     assert f"a\\x0a{INJECTED}.yaml" in proc.stdout
+
+
+HOSTILE_ORG = (
+    "Acme [/b] \x1b]52;c;SGFja2Vk\x07 \x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\ "
+    "[bold]x[/bold] \x1b[8m"
+)
+
+
+@pytest.mark.parametrize("quiet", [False, True], ids=["console", "quiet"])
+def test_markup_and_escapes_in_input_text_are_shown_literally(tmp_path: Path, quiet: bool) -> None:
+    import re
+
+    import yaml
+
+    target = _tree(tmp_path)
+    (target / "dsaudit.yaml").write_text(yaml.safe_dump({"organization": HOSTILE_ORG}), "utf-8")
+    proc = _audit(target, *(["-q"] if quiet else []))
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout + proc.stderr
+    assert "Acme [/b] \\x1b]52;c;SGFja2Vk\\x07" in proc.stdout
+    assert "[bold]x[/bold]" in proc.stdout
+    # under colour, the only escape sequences are rich's own styles (SGR), none from the input
+    from dsaudit.reporters.console_rich import RichConsoleReport
+
+    report = json.loads(_audit(target, "--format", "json", "-o", "-").stdout)
+    from dsaudit.reporters.loader import audit_from_document
+
+    audit = audit_from_document(report)
+    text = RichConsoleReport().render(audit, {"color": True})
+    assert "[bold]x[/bold]" in text
+    assert re.sub(r"\x1b\[[0-9;]*m", "", text).count("\x1b") == 0

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from dsaudit.commands.options import input_options
+from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
 
 FORMAT_BY_SUFFIX = {
@@ -214,7 +215,9 @@ def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, 
         reporter = registry.reporters.get(fmt)
         if reporter is None:
             known = ", ".join(sorted(registry.reporters))
-            click.echo(f"dsaudit: error: unknown format {fmt!r} (known: {known})", err=True)
+            click.echo(
+                terminal_text(f"dsaudit: error: unknown format {fmt!r} (known: {known})"), err=True
+            )
             failed = True
             continue
         options = {
@@ -225,24 +228,24 @@ def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, 
         try:
             text = reporter.render(result, options)
         except PLUGIN_FAILURES as exc:
-            click.echo(f"dsaudit: error: reporter {fmt} failed: {type(exc).__name__}: {exc}",
-                       err=True)  # fmt: skip
+            click.echo(terminal_text(f"dsaudit: error: reporter {fmt} failed: "
+                                     f"{type(exc).__name__}: {exc}"), err=True)  # fmt: skip
             failed = True
             continue
         for warning in getattr(reporter, "last_warnings", ()) or ():
-            click.echo(f"dsaudit: warning: {fmt}: {warning}", err=True)
+            click.echo(terminal_text(f"dsaudit: warning: {fmt}: {warning}"), err=True)
         if path is None:
             click.echo(text if isinstance(text, str) else text.decode("utf-8"), nl=False)
             continue
         try:
             write_atomic(path, text)
         except OutputError as exc:
-            click.echo(f"dsaudit: error: {exc}", err=True)
+            click.echo(terminal_text(f"dsaudit: error: {exc}"), err=True)
             failed = True
             continue
         written.append((fmt, path))
     for warning in result.warnings:
-        click.echo(f"dsaudit: warning: {warning}", err=True)
+        click.echo(terminal_text(f"dsaudit: warning: {warning}"), err=True)
     if not to_stdout:
         if quiet:
             click.echo(summary_line(result))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dsaudit.commands.options import input_options
+from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
 
 
@@ -85,7 +86,7 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
     document = baseline_document(result)
     write_atomic(path, dump_baseline(document))
     for warning in result.warnings:
-        click.echo(f"dsaudit: warning: {warning}", err=True)
+        click.echo(terminal_text(f"dsaudit: warning: {warning}"), err=True)
     errors = [r for r in result.all_results() if r.status is Status.ERROR]
     click.echo(f"wrote baseline of {len(document['findings'])} failing finding(s) to {path}")
     if errors:

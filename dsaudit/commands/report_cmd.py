@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
 
 
@@ -30,14 +31,14 @@ def report(result: Path, formats: tuple[str, ...], outputs: tuple[str, ...]) -> 
         for reporter in reporters:
             if reporter.name == fmt:
                 for warning in getattr(reporter, "last_warnings", ()) or ():
-                    click.echo(f"dsaudit: warning: {warning}", err=True)
+                    click.echo(terminal_text(f"dsaudit: warning: {warning}"), err=True)
         if path is None:
             click.echo(text, nl=False)
             continue
         try:
             write_atomic(path, text)
         except OutputError as exc:
-            click.echo(f"dsaudit: error: {exc}", err=True)
+            click.echo(terminal_text(f"dsaudit: error: {exc}"), err=True)
             failed = True
             continue
         click.echo(f"wrote {fmt} report to {path}", err=True)

@@ -16,11 +16,17 @@ from rich.table import Table
 from rich.text import Text
 
 from dsaudit.models import AuditResult, Result, Status
+from dsaudit.names import terminal_text
 from dsaudit.reporters.console import SEVERITY_STYLE, STATUS_STYLE, summary_line
 from dsaudit.reporters.masking import mask_text
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import articles_text, refs_of
 from dsaudit.reporters.summary import summarize
+
+
+def _text(value: str, style: str = "") -> Text:
+    """Input text for rich: never read as markup, and escaped for the terminal."""
+    return Text(terminal_text(value), style=style)
 
 
 class RichConsoleReport:
@@ -39,15 +45,15 @@ class RichConsoleReport:
             emoji=False,
         )
         if options.get("quiet"):
-            console.print(summary_line(audit), soft_wrap=True)
+            console.print(Text(summary_line(audit)), soft_wrap=True)
             return buffer.getvalue()
         self._header(console, audit)
         self._laws(console, audit)
         self._failures(console, audit, bool(options.get("verbose")))
         self._errors(console, audit, bool(options.get("verbose")))
         for warning in audit.warnings:
-            console.print(Text(f"warning: {warning}", style="yellow"))
-        console.print(summary_line(audit), soft_wrap=True)
+            console.print(_text(f"warning: {warning}", style="yellow"))
+        console.print(Text(summary_line(audit)), soft_wrap=True)
         return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
     def _header(self, console: Console, audit: AuditResult) -> None:
@@ -55,8 +61,8 @@ class RichConsoleReport:
         packs = ", ".join(f"{p['name']} {p['version']}" for p in meta.get("packs", []))
         console.print(Text("dsaudit report", style="bold"))
         org = meta.get("organization") or "-"
-        console.print(Text(f"organization: {org}  as of: {meta.get('as_of')}"))
-        console.print(Text(f"packs: {packs or '-'}"))
+        console.print(_text(f"organization: {org}  as of: {meta.get('as_of')}"))
+        console.print(_text(f"packs: {packs or '-'}"))
         console.print()
 
     def _laws(self, console: Console, audit: AuditResult) -> None:
@@ -69,7 +75,7 @@ class RichConsoleReport:
         for law in s.laws:
             score = f"{law.score * 100:.0f}%" if law.score is not None else "-"
             table.add_row(
-                law.law,
+                _text(law.law),
                 *(str(law.counts[x]) for x in ("pass", "fail", "waived", "suppressed", "error")),
                 score,
             )
@@ -100,9 +106,9 @@ class RichConsoleReport:
         head.append(f"[{r.severity}]", style=SEVERITY_STYLE.get(str(r.severity), ""))
         head.append(" ")
         head.append(str(r.status).upper(), style=STATUS_STYLE.get(str(r.status), ""))
-        head.append(f" {r.rule_id}", style="bold")
+        head.append(terminal_text(f" {r.rule_id}"), style="bold")
         if rule:
-            head.append(f" {rule.title}")
+            head.append(terminal_text(f" {rule.title}"))
         console.print(head)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(width=3)
@@ -130,7 +136,7 @@ class RichConsoleReport:
         if rule and r.status is Status.FAIL:
             rows.append(("fix", " ".join(rule.remediation.split())))
         for label, value in rows:
-            grid.add_row("", label, Text(value))
+            grid.add_row("", label, _text(value))
         console.print(grid)
         console.print()
 
@@ -141,7 +147,7 @@ class RichConsoleReport:
             Text(f"Errors ({len(audit.errors)}): the audit is incomplete", style="bold magenta")
         )
         for r in sort_results(audit.errors):
-            console.print(f"  {r.rule_id} {r.location}: {mask_text(r.message)}", markup=False)
+            console.print(_text(f"  {r.rule_id} {r.location}: {mask_text(r.message)}"))
             if verbose and r.detail:
-                console.print(mask_text(r.detail), markup=False)
+                console.print(_text(mask_text(r.detail)))
         console.print()
