@@ -79,3 +79,41 @@ def test_sys_exit_in_a_plugin_is_an_error_not_a_clean_exit(tmp_path: Path, where
     text = json.dumps(data["errors"]) + proc.stderr
     assert f"exiting_{where}" in text or "exits" in text
     assert "SystemExit" in text
+
+
+_RAISING_CHECK = """
+import dsaudit
+
+def boom(item, ctx, **arguments):
+    raise RuntimeError("the check fell over")
+
+@dsaudit.hookimpl
+def dsaudit_register_checks(register):
+    register("boom", boom)
+"""
+
+
+def test_a_rule_that_raises_at_run_time_is_an_error_and_never_a_pass(tmp_path: Path) -> None:
+    """Recording a raising rule as a pass would exit 0 and open a CI gate."""
+    target = tmp_path / "target"
+    (target / "conf").mkdir(parents=True)
+    (target / "conf" / "app.yaml").write_text("tls_min_version: '1.3'\n", "utf-8")
+    rule = tls_rule("KIT-BOOM")
+    rule["condition"] = {"check": "boom"}
+    write_pack(tmp_path, [rule])
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "raising_check.py").write_text(_RAISING_CHECK, "utf-8")
+    report = tmp_path / "r.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "dsaudit", "audit", str(target), "--pack", str(tmp_path / "pack"),
+         "--plugin-dir", str(plugins), "--as-of", AS_OF, "--format", "json", "-o", str(report),
+         "-q", "--fail-on", "never"],
+        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    data = json.loads(report.read_text("utf-8"))
+    statuses = [r["status"] for r in data["results"] if r["rule_id"] == "KIT-BOOM"]
+    assert statuses == ["error"]
+    assert "the check fell over" in json.dumps(data)
