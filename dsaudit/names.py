@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 
-_NEEDS_ESCAPE = re.compile(
-    r"[\\\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_UNPRINTABLE = (
+    r"\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069"  # DEL, C1, separators, bidi
+    r"\ud800-\udfff"  # lone surrogates: bytes that were not UTF-8
 )
+_NEEDS_ESCAPE = re.compile(rf"[\\\x00-\x1f{_UNPRINTABLE}]")
+_TERMINAL_UNSAFE = re.compile(rf"[\x00-\x08\x0b-\x1f{_UNPRINTABLE}]")  # keeps \t and \n
 
 
 def shown_name(name: str) -> str:
@@ -38,11 +41,6 @@ def _escape(match: re.Match[str]) -> str:
     if code <= 0xFF:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}"
-
-
-_TERMINAL_UNSAFE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
 
 
 def terminal_text(text: str) -> str:

@@ -55,6 +55,19 @@ def dsaudit_register_parsers(register):
 }
 
 
+def _audit(
+    tmp_path: Path, target: Path, plugins: Path, report: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """``dsaudit audit`` of ``target`` with the test pack and ``plugins``; JSON to ``report``."""
+    return subprocess.run(
+        [sys.executable, "-m", "dsaudit", "audit", str(target), "--pack", str(tmp_path / "pack"),
+         "--plugin-dir", str(plugins), "--as-of", AS_OF, "--format", "json", "-o", str(report),
+         "-q", *args],
+        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("where", sorted(PLUGINS))
 def test_sys_exit_in_a_plugin_is_an_error_not_a_clean_exit(tmp_path: Path, where: str) -> None:
     target = tmp_path / "target"
@@ -66,13 +79,7 @@ def test_sys_exit_in_a_plugin_is_an_error_not_a_clean_exit(tmp_path: Path, where
     plugins.mkdir()
     (plugins / f"exiting_{where}.py").write_text(PLUGINS[where], "utf-8")
     report = tmp_path / "r.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "dsaudit", "audit", str(target), "--pack", str(tmp_path / "pack"),
-         "--plugin-dir", str(plugins), "--as-of", AS_OF, "--format", "json", "-o", str(report),
-         "-q"],
-        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    proc = _audit(tmp_path, target, plugins, report)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     data = json.loads(report.read_text("utf-8"))
     assert any(r["status"] == "fail" for r in data["results"]), "the audit went on"
@@ -105,13 +112,7 @@ def test_a_rule_that_raises_at_run_time_is_an_error_and_never_a_pass(tmp_path: P
     plugins.mkdir()
     (plugins / "raising_check.py").write_text(_RAISING_CHECK, "utf-8")
     report = tmp_path / "r.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "dsaudit", "audit", str(target), "--pack", str(tmp_path / "pack"),
-         "--plugin-dir", str(plugins), "--as-of", AS_OF, "--format", "json", "-o", str(report),
-         "-q", "--fail-on", "never"],
-        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    proc = _audit(tmp_path, target, plugins, report, "--fail-on", "never")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     data = json.loads(report.read_text("utf-8"))
     statuses = [r["status"] for r in data["results"] if r["rule_id"] == "KIT-BOOM"]

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from projectkit import AS_OF, tls_rule, write_pack
 
 from dsaudit.names import shown_name
+from dsaudit.reporters.console_rich import RichConsoleReport
+from dsaudit.reporters.loader import audit_from_document
 
 FORMATS = ["json", "sarif", "junit", "html", "markdown", "csv"]
 INJECTED = "::error title=dsaudit::all checks passed"
@@ -102,10 +106,6 @@ HOSTILE_ORG = (
 
 @pytest.mark.parametrize("quiet", [False, True], ids=["console", "quiet"])
 def test_markup_and_escapes_in_input_text_are_shown_literally(tmp_path: Path, quiet: bool) -> None:
-    import re
-
-    import yaml
-
     target = _tree(tmp_path)
     (target / "dsaudit.yaml").write_text(yaml.safe_dump({"organization": HOSTILE_ORG}), "utf-8")
     proc = _audit(target, *(["-q"] if quiet else []))
@@ -114,11 +114,7 @@ def test_markup_and_escapes_in_input_text_are_shown_literally(tmp_path: Path, qu
     assert "Acme [/b] \\x1b]52;c;SGFja2Vk\\x07" in proc.stdout
     assert "[bold]x[/bold]" in proc.stdout
     # under colour, the only escape sequences are rich's own styles (SGR), none from the input
-    from dsaudit.reporters.console_rich import RichConsoleReport
-
     report = json.loads(_audit(target, "--format", "json", "-o", "-").stdout)
-    from dsaudit.reporters.loader import audit_from_document
-
     audit = audit_from_document(report)
     text = RichConsoleReport().render(audit, {"color": True})
     assert "[bold]x[/bold]" in text
