@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import best_match
 
+from dsaudit.config_trust import check_untrusted
 from dsaudit.errors import ConfigError, SourceError
 from dsaudit.limits import DEFAULT_LIMITS, Limits
 from dsaudit.workers import default_jobs
@@ -36,6 +37,8 @@ class ProjectConfig:
 
     root: Path
     config_file: Path | None = None
+    config_trusted: bool = True
+    """False for a config found in the audited tree without ``--trust-config``."""
     packs: list[str] = field(default_factory=list)
     rule_params: dict[str, dict[str, Any]] = field(default_factory=dict)
     disabled_rules: list[str] = field(default_factory=list)
@@ -155,10 +158,14 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return result
 
 
-def build_config(target: Path, config_file: Path | None = None, **flags: Any) -> ProjectConfig:
+def build_config(
+    target: Path, config_file: Path | None = None, *, trust_config: bool = False, **flags: Any
+) -> ProjectConfig:
     """Merge the config file (found in ``target`` unless given) with command-line ``flags``.
 
-    ``flags`` with value None (or empty lists) are treated as not given.
+    ``flags`` with value None (or empty lists) are treated as not given. A config that was
+    found in ``target`` rather than named is untrusted unless ``trust_config``: it may not load
+    plugins, choose the cache or write outside ``target`` (dsaudit.config_trust).
     """
     root = target.resolve()
     if not root.exists():
@@ -167,6 +174,9 @@ def build_config(target: Path, config_file: Path | None = None, **flags: Any) ->
     data = read_config_file(path) if path else {}
     base = path.parent if path else (root if root.is_dir() else root.parent)
     cfg = ProjectConfig(root=root if root.is_dir() else root.parent, config_file=path, raw=data)
+    if path is not None and config_file is None and not trust_config:
+        cfg.config_trusted = False
+        check_untrusted(data, path, base, cfg.root)
     cfg.packs = list(data.get("packs", []))
     cfg.packs = [str(base / p) if _looks_like_path(p) else p for p in cfg.packs]
     for rid, settings in data.get("rules", {}).items():

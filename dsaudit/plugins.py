@@ -33,6 +33,7 @@ import pluggy
 from dsaudit import hookspecs
 from dsaudit.errors import PLUGIN_FAILURES
 from dsaudit.hookspecs import PLUGIN_API_VERSION, PROJECT
+from dsaudit.strictmodes import unsafe_reason
 
 ENTRY_POINT_GROUP = "dsaudit"
 
@@ -208,6 +209,12 @@ def _load_dir(host: PluginHost, folder: Path) -> None:
     if not folder.is_dir():
         host.problems.append(
             PluginProblem(str(folder), None, f"plugin folder {folder} does not exist")
+        )
+        return
+    reason = unsafe_reason(folder)
+    if reason is not None:
+        host.problems.append(
+            PluginProblem(str(folder), None, f"plugin folder {folder} not loaded: {reason}")
         )
         return
     for path in sorted(folder.glob("*.py")):

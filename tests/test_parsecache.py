@@ -162,8 +162,8 @@ def test_the_cache_can_be_set_in_the_config_file_and_turned_off(
 ) -> None:
     config = sample / "dsaudit.yaml"
     config.write_text(config.read_text("utf-8") + "cache: .cache/dsaudit\n", "utf-8")
-    _audit(sample, tmp_path / "a.json")
+    _audit(sample, tmp_path / "a.json", "--config", config)
     assert _entries(sample / ".cache" / "dsaudit")
     shutil.rmtree(sample / ".cache")
-    _audit(sample, tmp_path / "b.json", "--no-cache")
+    _audit(sample, tmp_path / "b.json", "--config", config, "--no-cache")
     assert not (sample / ".cache").exists()

@@ -126,7 +126,8 @@ def pair_outputs(
 @click.pass_context
 def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tuple[str, ...],
           formats: tuple[str, ...], outputs: tuple[str, ...], fail_on: str | None,
-          fail_on_error: bool | None, plugin_dirs: tuple[Path, ...], as_of: dt.date | None,
+          fail_on_error: bool | None, plugin_dirs: tuple[Path, ...], trust_config: bool,
+          as_of: dt.date | None,
           inventory: tuple[str, ...], waivers: Path | None, baseline: Path | None,
           no_inline_suppressions: bool, jobs: int | None, cache: Path | None,
           no_cache: bool, passes: str | None,
@@ -155,6 +156,7 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
     cfg = build_config(
         target,
         config_file,
+        trust_config=trust_config,
         packs=list(packs),
         plugin_dirs=list(plugin_dirs),
         fail_on=fail_on,

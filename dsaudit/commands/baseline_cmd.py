@@ -47,6 +47,7 @@ def baseline() -> None:
 def create(ctx: click.Context, target: Path, output: Path | None, config_file: Path | None,
            packs: tuple[str, ...], as_of: dt.date | None, inventory: tuple[str, ...],
            waivers: Path | None, no_inline_suppressions: bool, plugin_dirs: tuple[Path, ...],
+           trust_config: bool,
            fail_on_error: bool | None) -> None:  # fmt: skip
     """Audit TARGET and write every failing finding to a baseline file (JSON).
 
@@ -57,6 +58,7 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
     from dsaudit.audit import run_audit
     from dsaudit.baseline import baseline_document, dump_baseline
     from dsaudit.config import build_config
+    from dsaudit.config_trust import check_untrusted_write
     from dsaudit.errors import UsageError
     from dsaudit.models import Status
     from dsaudit.modifiers import default_modifiers
@@ -68,6 +70,7 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
     cfg = build_config(
         target,
         config_file,
+        trust_config=trust_config,
         packs=list(packs),
         plugin_dirs=list(plugin_dirs),
         as_of=as_of,
@@ -80,6 +83,8 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
     if path is None:
         raise UsageError("where should the baseline go? pass -o FILE or set 'baseline:' in "
                          "dsaudit.yaml")  # fmt: skip
+    if output is None and not cfg.config_trusted:
+        check_untrusted_write(path, "baseline", cfg.config_file, cfg.root)
     cfg.baseline = None
     host = get_plugin_host(cfg.plugin_dirs)
     result = run_audit(cfg, host=host, modifiers=default_modifiers(with_baseline=False))
@@ -88,7 +93,8 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
     for warning in result.warnings:
         click.echo(terminal_text(f"dsaudit: warning: {warning}"), err=True)
     errors = [r for r in result.all_results() if r.status is Status.ERROR]
-    click.echo(f"wrote baseline of {len(document['findings'])} failing finding(s) to {path}")
+    count = len(document["findings"])
+    click.echo(terminal_text(f"wrote baseline of {count} failing finding(s) to {path}"))
     if errors:
         click.echo(
             f"dsaudit: {len(errors)} error result(s): the baseline may miss findings in inputs "

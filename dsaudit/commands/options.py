@@ -23,7 +23,10 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 def input_options(func: F) -> F:
-    """``--config``, ``--pack``, ``--as-of``, ``--inventory`` and ``--plugin-dir``."""
+    """``--config``, ``--pack``, ``--as-of``, ``--inventory``, ``--plugin-dir``, ``--trust-config``.
+
+    Shared by ``audit`` and ``baseline create``.
+    """
     options = [
         click.option("--config", "config_file",
                      type=click.Path(path_type=Path, exists=True, dir_okay=False),
@@ -38,6 +41,9 @@ def input_options(func: F) -> F:
         click.option("--plugin-dir", "plugin_dirs", multiple=True,
                      type=click.Path(path_type=Path, file_okay=False),
                      help="Load local plugins from DIR."),
+        click.option("--trust-config", is_flag=True,
+                     help="Let the dsaudit.yaml found in TARGET load plugins, choose the cache "
+                          "and write outside TARGET (refused by default: the tree is data)."),
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
