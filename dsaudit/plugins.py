@@ -31,6 +31,7 @@ from typing import Any
 import pluggy
 
 from dsaudit import hookspecs
+from dsaudit.deadline import deadline, import_seconds
 from dsaudit.errors import PLUGIN_FAILURES
 from dsaudit.hookspecs import PLUGIN_API_VERSION, PROJECT
 from dsaudit.strictmodes import unsafe_reason
@@ -191,7 +192,8 @@ def _load_entry_points(host: PluginHost) -> None:
         dist = getattr(ep, "dist", None)
         version = dist.version if dist is not None else None
         try:
-            plugin = ep.load()
+            with deadline(import_seconds(), f"importing plugin {ep.name}"):
+                plugin = ep.load()
         except PLUGIN_FAILURES as exc:
             host.problems.append(
                 PluginProblem(
@@ -227,7 +229,8 @@ def _load_dir(host: PluginHost, folder: Path) -> None:
             assert spec is not None and spec.loader is not None
             module: ModuleType = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module
-            spec.loader.exec_module(module)
+            with deadline(import_seconds(), f"importing plugin {path.name}"):
+                spec.loader.exec_module(module)
         except PLUGIN_FAILURES as exc:
             sys.modules.pop(module_name, None)
             host.problems.append(

@@ -12,6 +12,7 @@ import click
 from dsaudit.commands.options import input_options
 from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
+from dsaudit.stdout_guard import stdout_to_stderr
 
 FORMAT_BY_SUFFIX = {
     ".json": "json",
@@ -173,18 +174,23 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
         passes=passes,
     )
     _check_risk_files(cfg)
-    host = get_plugin_host(cfg.plugin_dirs, blocked=names)
-    stderr_tty = sys.stderr.isatty()
-    if stderr_tty and not quiet:
-        from rich.console import Console
+    pairs = cfg.outputs or [("console", None)]
+    stdout_tty = sys.stdout.isatty()
+    # Plugin code runs from here on: whatever it prints goes to stderr, never into a report
+    # written to stdout (dsaudit.stdout_guard); the reports reach stdout after the block.
+    with stdout_to_stderr():
+        host = get_plugin_host(cfg.plugin_dirs, blocked=names)
+        if sys.stderr.isatty() and not quiet:
+            from rich.console import Console
 
-        with Console(stderr=True).status("auditing…", spinner="dots"):
+            with Console(stderr=True).status("auditing…", spinner="dots"):
+                result = run_audit(cfg, host=host, modifiers=default_modifiers())
+        else:
             result = run_audit(cfg, host=host, modifiers=default_modifiers())
-    else:
-        result = run_audit(cfg, host=host, modifiers=default_modifiers())
-    code = exit_code(result, cfg.fail_on, cfg.fail_on_error)
-    result.metadata["exit_code"] = int(code)
-    write_failed = write_reports(result, cfg.outputs or [("console", None)], host, quiet, verbose)
+        code = exit_code(result, cfg.fail_on, cfg.fail_on_error)
+        result.metadata["exit_code"] = int(code)
+        rendered, render_failed = render_reports(result, pairs, host, quiet, verbose, stdout_tty)
+    write_failed = emit_reports(result, rendered, quiet, stdout_tty) or render_failed
     if write_failed:
         code = max(code, ExitCode.INCOMPLETE)
     ctx.exit(int(code))
@@ -201,18 +207,19 @@ def _check_risk_files(cfg: Any) -> None:
         load_baseline(cfg.baseline, display_path(cfg.baseline, cfg.root))
 
 
-def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, quiet: bool,
-                  verbose: int) -> bool:  # fmt: skip
-    """Render every requested report; a failing reporter does not stop the others."""
-    from dsaudit.errors import PLUGIN_FAILURES, OutputError
-    from dsaudit.output import write_atomic
+def render_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, quiet: bool,
+                   verbose: int, stdout_tty: bool,
+                   ) -> tuple[list[tuple[str, Path | None, str | bytes]], bool]:  # fmt: skip
+    """Render every requested report; a failing reporter does not stop the others.
+
+    Returns the rendered ``(format, path or None for stdout, text)`` and whether any failed.
+    """
+    from dsaudit.errors import PLUGIN_FAILURES
     from dsaudit.plugins import collect_registry
-    from dsaudit.reporters.console import CONSOLE, summary_line
 
     registry = collect_registry(host)
     failed = False
-    written: list[tuple[str, Path]] = []
-    to_stdout = any(p is None for _, p in pairs)
+    rendered: list[tuple[str, Path | None, str | bytes]] = []
     for fmt, path in pairs:
         reporter = registry.reporters.get(fmt)
         if reporter is None:
@@ -222,11 +229,7 @@ def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, 
             )
             failed = True
             continue
-        options = {
-            "color": path is None and sys.stdout.isatty(),
-            "quiet": quiet,
-            "verbose": verbose,
-        }
+        options = {"color": path is None and stdout_tty, "quiet": quiet, "verbose": verbose}
         try:
             text = reporter.render(result, options)
         except PLUGIN_FAILURES as exc:
@@ -236,6 +239,20 @@ def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, 
             continue
         for warning in getattr(reporter, "last_warnings", ()) or ():
             click.echo(terminal_text(f"dsaudit: warning: {fmt}: {warning}"), err=True)
+        rendered.append((fmt, path, text))
+    return rendered, failed
+
+
+def emit_reports(result: Any, rendered: list[tuple[str, Path | None, str | bytes]], quiet: bool,
+                 stdout_tty: bool) -> bool:  # fmt: skip
+    """Write the rendered reports (stdout or files); a failed write does not stop the others."""
+    from dsaudit.errors import OutputError
+    from dsaudit.output import write_atomic
+    from dsaudit.reporters.console import CONSOLE, summary_line
+
+    failed = False
+    written: list[tuple[str, Path]] = []
+    for fmt, path, text in rendered:
         if path is None:
             click.echo(text if isinstance(text, str) else text.decode("utf-8"), nl=False)
             continue
@@ -248,11 +265,11 @@ def write_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, 
         written.append((fmt, path))
     for warning in result.warnings:
         click.echo(terminal_text(f"dsaudit: warning: {warning}"), err=True)
-    if not to_stdout:
+    if not any(path is None for _, path, _ in rendered):
         if quiet:
             click.echo(summary_line(result))
         else:
-            click.echo(CONSOLE.render(result, {"color": sys.stdout.isatty()}), nl=False)
+            click.echo(CONSOLE.render(result, {"color": stdout_tty}), nl=False)
             for fmt, path in written:
-                click.echo(f"wrote {fmt} report to {path}")
+                click.echo(terminal_text(f"wrote {fmt} report to {path}"))
     return failed
