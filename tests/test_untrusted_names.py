@@ -119,3 +119,73 @@ def test_markup_and_escapes_in_input_text_are_shown_literally(tmp_path: Path, qu
     text = RichConsoleReport().render(audit, {"color": True})
     assert "[bold]x[/bold]" in text
     assert re.sub(r"\x1b\[[0-9;]*m", "", text).count("\x1b") == 0
+
+
+HOSTILE_TITLE = "TLS \x1b]52;c;SGFja2Vk\x07 [bold]x[/bold] \x1b[8mhidden"
+
+
+def _dsaudit(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dsaudit", *map(str, args)],
+        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"), cwd=cwd,
+        capture_output=True, text=True, errors="surrogateescape", timeout=120, check=False,
+    )  # fmt: skip
+
+
+def _assert_terminal_safe(proc: subprocess.CompletedProcess[str], *shown: str) -> None:
+    for stream in (proc.stdout, proc.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream, stream
+    for text in shown:
+        assert text in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("command", ["list", "show", "test", "validate"])
+def test_pack_text_reaches_no_terminal_raw(tmp_path: Path, command: str) -> None:
+    """Rule packs are untrusted too: ``dsaudit rules`` prints their text escaped, never as markup."""
+    rule = tls_rule()
+    rule["title"] = HOSTILE_TITLE
+    pack = write_pack(tmp_path, [rule])
+    args = {
+        "list": ["rules", "list", "--pack", pack],
+        "show": ["rules", "show", "KIT-TLS", "--pack", pack],
+        "test": ["rules", "test", pack],
+        "validate": ["rules", "validate", pack],
+    }[command]
+    proc = _dsaudit(*args, cwd=tmp_path)
+    if command in ("list", "show"):
+        _assert_terminal_safe(proc, "\\x1b]52;c;SGFja2Vk\\x07", "[bold]x[/bold]")
+    else:
+        _assert_terminal_safe(proc)
+
+
+@pytest.mark.parametrize("fmt", ["markdown"])
+def test_plain_text_reports_on_stdout_are_terminal_safe(tmp_path: Path, fmt: str) -> None:
+    target = _tree(tmp_path)
+    proc = _audit(target, "--format", fmt)
+    assert proc.returncode == 0, proc.stderr
+    _assert_terminal_safe(proc, "\\x1b", "2Jclear.yaml")
+
+
+@pytest.mark.parametrize("fmt", ["console", "markdown"])
+def test_report_and_diff_of_saved_reports_are_terminal_safe(tmp_path: Path, fmt: str) -> None:
+    """A saved report is untrusted: re-rendering or diffing it cannot drive the terminal."""
+    target = _tree(tmp_path)
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    assert _audit(target, "--format", "json", "-o", old, "-q").returncode == 0
+    (target / "conf" / "\x1b]8;;x\x07link.yaml").write_text("tls_min_version: '1.0'\n")
+    assert _audit(target, "--format", "json", "-o", new, "-q").returncode == 0
+    document = json.loads(new.read_text("utf-8"))
+    for result in document["results"]:
+        result["message"] = "crafted \x1b]52;c;SGFja2Vk\x07 message"
+    new.write_text(json.dumps(document), "utf-8")
+    shown = "x\\x07link.yaml"
+    _assert_terminal_safe(_dsaudit("diff", old, new, "--format", fmt), shown)
+    _assert_terminal_safe(_dsaudit("report", new, "--format", fmt), shown)
+
+
+def test_plugin_problems_reach_no_terminal_raw(tmp_path: Path) -> None:
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "broken.py").write_text('raise ImportError("\\x1b[2J gone")\n', "utf-8")
+    proc = _dsaudit("plugins", "list", "--plugin-dir", plugins)
+    _assert_terminal_safe(proc, "\\x1b[2J gone")

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from dsaudit.commands.echo import echo_report
 from dsaudit.commands.options import input_options
 from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
@@ -254,7 +255,7 @@ def emit_reports(result: Any, rendered: list[tuple[str, Path | None, str | bytes
     written: list[tuple[str, Path]] = []
     for fmt, path, text in rendered:
         if path is None:
-            click.echo(text if isinstance(text, str) else text.decode("utf-8"), nl=False)
+            echo_report(fmt, text)
             continue
         try:
             write_atomic(path, text)

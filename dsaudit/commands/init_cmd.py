@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from dsaudit.commands.echo import echo
+
 TEMPLATES = ("dsaudit.yaml", "waivers.yaml", "inventory/organization.yaml")
 """Files ``dsaudit init`` writes, relative to the project folder (templates/init/...)."""
 
@@ -59,8 +61,8 @@ def init(folder: Path, organization: str, force: bool) -> None:
     """
     written = write_starter(folder, organization, dt.date.today(), force)
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"next: edit the inventory, then run 'dsaudit audit {folder}'")
+        echo(f"wrote {path}")
+    echo(f"next: edit the inventory, then run 'dsaudit audit {folder}'")
 
 
 COMMANDS = (init,)

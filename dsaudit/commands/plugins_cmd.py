@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from dsaudit.commands.echo import echo
+
 
 @click.group()
 def plugins() -> None:
@@ -35,7 +37,7 @@ def list_plugins(plugin_dirs: tuple[Path, ...], as_json: bool) -> None:
         return
     for info in infos:
         version = f" {info.version}" if info.version else ""
-        click.echo(f"{info.name}{version}  [{info.origin}]")
-        click.echo(f"    hooks: {', '.join(info.hooks) or '-'}")
+        echo(f"{info.name}{version}  [{info.origin}]")
+        echo(f"    hooks: {', '.join(info.hooks) or '-'}")
     for problem in host.problems:
-        click.echo(f"problem: {problem.message}", err=True)
+        echo(f"problem: {problem.message}", err=True)

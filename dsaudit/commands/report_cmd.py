@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from dsaudit.commands.echo import echo_report
 from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
 
@@ -33,7 +34,7 @@ def report(result: Path, formats: tuple[str, ...], outputs: tuple[str, ...]) -> 
                 for warning in getattr(reporter, "last_warnings", ()) or ():
                     click.echo(terminal_text(f"dsaudit: warning: {warning}"), err=True)
         if path is None:
-            click.echo(text, nl=False)
+            echo_report(fmt, text)
             continue
         try:
             write_atomic(path, text)
@@ -41,7 +42,7 @@ def report(result: Path, formats: tuple[str, ...], outputs: tuple[str, ...]) -> 
             click.echo(terminal_text(f"dsaudit: error: {exc}"), err=True)
             failed = True
             continue
-        click.echo(f"wrote {fmt} report to {path}", err=True)
+        click.echo(terminal_text(f"wrote {fmt} report to {path}"), err=True)
     if failed:
         raise SystemExit(int(ExitCode.INCOMPLETE))
 
@@ -76,7 +77,7 @@ def diff(ctx: click.Context, old: Path, new: Path, fmt: str, output: Path | None
     }
     text = render[fmt](result)
     if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
+        echo_report(f"diff-{fmt}", text if text.endswith("\n") else text + "\n")
     else:
         write_atomic(output, text)
     failing = bool(result.new_failing(fail_on))

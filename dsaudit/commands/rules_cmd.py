@@ -8,6 +8,17 @@ from typing import Any
 
 import click
 
+from dsaudit.commands.echo import echo
+
+
+def _shown(text: str) -> Any:
+    """Input text as a Rich ``Text``: never read as markup, escapes shown escaped."""
+    from rich.text import Text
+
+    from dsaudit.names import terminal_text
+
+    return Text(terminal_text(text))
+
 
 def _compiled(packs: tuple[str, ...], plugin_dirs: tuple[Path, ...] = ()) -> tuple[Any, Any]:
     import datetime as dt
@@ -65,8 +76,8 @@ def list_rules(packs: tuple[str, ...], law: str | None, severity: str | None, ta
         return
     for pack, rule in rows:
         refs = "; ".join(str(x) for x in rule.refs)
-        click.echo(f"{rule.id:<28} {rule.severity!s:<8} {pack.name:<12} {refs:<34} {rule.title}")
-    click.echo(f"{len(rows)} rules", err=True)
+        echo(f"{rule.id:<28} {rule.severity!s:<8} {pack.name:<12} {refs:<34} {rule.title}")
+    echo(f"{len(rows)} rules", err=True)
 
 
 @rules.command("show")
@@ -79,32 +90,30 @@ def show_rule(rule_id: str, packs: tuple[str, ...]) -> None:
     _, compiled = _compiled(packs)
     for pack, rule, src in compiled:
         if rule.id == rule_id:
-            click.echo(f"{rule.id}: {rule.title}")
-            click.echo(f"pack:        {pack.name} {pack.version}")
-            click.echo(f"severity:    {rule.severity}")
-            click.echo(f"applies to:  {rule.kind}")
-            click.echo(f"law:         {'; '.join(str(r) for r in rule.refs)}")
+            echo(f"{rule.id}: {rule.title}")
+            echo(f"pack:        {pack.name} {pack.version}")
+            echo(f"severity:    {rule.severity}")
+            echo(f"applies to:  {rule.kind}")
+            echo(f"law:         {'; '.join(str(r) for r in rule.refs)}")
             if rule.effective_from or rule.effective_until:
-                click.echo(
-                    f"in force:    {rule.effective_from or '-'} .. {rule.effective_until or '-'}"
-                )
-            click.echo(f"defined at:  {rule.source}")
+                echo(f"in force:    {rule.effective_from or '-'} .. {rule.effective_until or '-'}")
+            echo(f"defined at:  {rule.source}")
             if rule.params:
                 click.echo("parameters:")
                 for name, value in rule.params.items():
-                    click.echo(f"  {name} = {value!r} (default {rule.param_defaults.get(name)!r})")
+                    echo(f"  {name} = {value!r} (default {rule.param_defaults.get(name)!r})")
             if rule.description:
-                click.echo(f"\n{rule.description.strip()}")
-            click.echo(f"\nremediation: {rule.remediation.strip()}")
+                echo(f"\n{rule.description.strip()}")
+            echo(f"\nremediation: {rule.remediation.strip()}")
             click.echo("\nsource:")
-            click.echo(yaml.safe_dump(src.data, sort_keys=False, allow_unicode=True).rstrip())
+            echo(yaml.safe_dump(src.data, sort_keys=False, allow_unicode=True).rstrip())
             from dsaudit.ruletests import cases_for_rule
 
             cases = cases_for_rule(pack, rule.id)
             if cases:
                 click.echo("\ntest cases:")
                 for case in cases:
-                    click.echo(f"  expect {case.expect:<15} {case.name}")
+                    echo(f"  expect {case.expect:<15} {case.name}")
             return
     raise click.ClickException(f"no rule {rule_id}")
 
@@ -126,7 +135,7 @@ def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
         pack = load_pack(path, root=Path.cwd())
         for src in pack.rules:
             compile_rule(src, pack, env)
-        click.echo(f"{pack.name} {pack.version}: {len(pack.rules)} rules valid")
+        echo(f"{pack.name} {pack.version}: {len(pack.rules)} rules valid")
 
 
 @rules.command("test")
@@ -159,7 +168,8 @@ def test_rules(
     for folder in dirs:
         pack = load_pack(folder)
         report = test_pack(pack, env, only)
-        table = Table(title=f"{pack.name} {pack.version}", title_justify="left", show_edge=False)
+        table = Table(title=_shown(f"{pack.name} {pack.version}"), title_justify="left",
+                      show_edge=False)  # fmt: skip
         for col in ("rule", "cases", "passed", "result"):
             table.add_column(col)
         by_rule: dict[str, list[Any]] = {}
@@ -177,21 +187,20 @@ def test_rules(
                 verdict = f"MISSING {'/'.join(report.missing[rid])} case"
             if bad:
                 verdict = "FAIL"
-            table.add_row(rid, str(len(outs)), str(good), verdict)
+            table.add_row(_shown(rid), str(len(outs)), str(good), verdict)
             total_rules += 1
             total_cases += len(outs)
         console.print(table)
         for outcome in report.outcomes:
             if not outcome.ok or verbose:
                 mark = "ok  " if outcome.ok else "FAIL"
-                console.print(
+                console.print(_shown(
                     f"  {mark} {outcome.case.rule_id}: {outcome.case.name}: expected "
                     f"{outcome.case.expect}, got {outcome.actual}"
-                    + (f" ({outcome.message})" if outcome.message and not outcome.ok else ""),
-                    markup=False,
-                )
+                    + (f" ({outcome.message})" if outcome.message and not outcome.ok else "")
+                ))  # fmt: skip
         for problem in report.problems:
-            console.print(f"  problem: {problem}", markup=False)
+            console.print(_shown(f"  problem: {problem}"))
         if not report.ok:
             failed += 1
     console.print(f"{total_rules} rules, {total_cases} cases, {failed} pack(s) failing")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from dsaudit.commands.echo import echo
+
 
 @click.group()
 def plugin() -> None:
@@ -23,11 +25,11 @@ def new_plugin_cmd(name: str, directory: Path) -> None:
 
     names = scaffold_names(name)
     dest, written = new_plugin(name, directory)
-    click.echo(f"created {dest} ({len(written)} files)")
-    click.echo(f"  plugin {names.name}: check {names.check}, pack {names.pack}, rule {names.rule}")
+    echo(f"created {dest} ({len(written)} files)")
+    echo(f"  plugin {names.name}: check {names.check}, pack {names.pack}, rule {names.rule}")
     click.echo("next:")
-    click.echo(f"  pip install -e '{dest}[test]' && python -m pytest {dest}")
-    click.echo(f"  dsaudit audit PATH --pack {names.pack}")
+    echo(f"  pip install -e '{dest}[test]' && python -m pytest {dest}")
+    echo(f"  dsaudit audit PATH --pack {names.pack}")
 
 
 @click.group()
@@ -46,10 +48,10 @@ def new_pack_cmd(name: str, directory: Path) -> None:
 
     names = scaffold_names(name, rule_suffix="LOG-RETENTION")
     dest, written = new_pack(name, directory)
-    click.echo(f"created {dest} ({len(written)} files): pack {names.pack}, rule {names.rule}")
+    echo(f"created {dest} ({len(written)} files): pack {names.pack}, rule {names.rule}")
     click.echo("next:")
-    click.echo(f"  dsaudit rules test {dest}")
-    click.echo(f"  dsaudit audit PATH --pack {dest}")
+    echo(f"  dsaudit rules test {dest}")
+    echo(f"  dsaudit audit PATH --pack {dest}")
 
 
 COMMANDS = (plugin, pack)
