@@ -160,3 +160,38 @@ def test_a_failed_write_keeps_the_previous_report(
     assert info.value.file == str(report)
     assert report.read_text("utf-8") == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def _dsaudit(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dsaudit", *map(str, args)],
+        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["diff", "report", "baseline"])
+@pytest.mark.parametrize("bad", ["directory", "parent-is-a-file", "ENOSPC"])
+def test_every_command_that_writes_fails_cleanly_naming_the_path(
+    tree: Path, tmp_path: Path, command: str, bad: str
+) -> None:
+    saved = tmp_path / "saved.json"
+    assert _audit(tree, "--format", "json", "-o", saved).returncode == 0
+    target = tmp_path / "bad"
+    if bad == "directory":
+        target.mkdir()
+    elif bad == "parent-is-a-file":
+        (tmp_path / "f").write_text("x\n", "utf-8")
+        target = tmp_path / "f" / "out"
+    else:
+        target.symlink_to("/dev/full")
+    args: list[str | Path] = {
+        "diff": ["diff", saved, saved, "--format", "markdown", "-o", target],
+        "report": ["report", saved, "--format", "markdown", "-o", target],
+        "baseline": ["baseline", "create", tree, "--pack", tmp_path / "pack", "--as-of", AS_OF,
+                     "-o", target],
+    }[command]  # fmt: skip
+    proc = _dsaudit(*args)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert str(target) in proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
