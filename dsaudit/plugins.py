@@ -34,6 +34,7 @@ from dsaudit import hookspecs
 from dsaudit.deadline import deadline, import_seconds
 from dsaudit.errors import PLUGIN_FAILURES
 from dsaudit.hookspecs import PLUGIN_API_VERSION, PROJECT
+from dsaudit.isolation import isolate_call, isolate_wrapper
 from dsaudit.strictmodes import unsafe_reason
 
 ENTRY_POINT_GROUP = "dsaudit"
@@ -93,6 +94,32 @@ class PluginHost:
         self.problems: list[PluginProblem] = []
         self._raised: dict[tuple[str, str], PluginProblem] = {}
         self._raised_count: dict[tuple[str, str], int] = {}
+        self._answers: list[list[tuple[str, Any]]] = []
+        """One list per hook call in progress: ``(plugin, value)`` of each implementation."""
+
+    def _answered(self, plugin: str, value: Any) -> None:
+        if self._answers:
+            self._answers[-1].append((plugin, value))
+
+    def _isolate(self, plugin: Any, name: str) -> str | None:
+        """Wrap each of ``plugin``'s hook implementations (dsaudit.isolation); why not, or None."""
+        impls = [
+            (caller.name, impl)
+            for caller in self.pm.get_hookcallers(plugin) or []
+            for impl in caller.get_hookimpls()
+            if impl.plugin is plugin
+        ]
+        old_style = sorted(hook for hook, impl in impls if impl.hookwrapper)
+        if old_style:
+            return (f"plugin {name} uses hookwrapper=True in {', '.join(old_style)}, which pluggy "
+                    "deprecates; use @dsaudit.hookimpl(wrapper=True)")  # fmt: skip
+        for hook, impl in impls:
+            if impl.wrapper:
+                wrapped = isolate_wrapper(name, hook, impl.function, self._hook_raised)
+            else:
+                wrapped = isolate_call(name, hook, impl.function, self._hook_raised, self._answered)
+            object.__setattr__(impl, "function", wrapped)  # HookImpl.function is a slot
+        return None
 
     def _hook_raised(self, plugin: str, hook: str, exc: BaseException) -> None:
         """Record a raising hook once per (plugin, hook); later calls only bump a counter."""
@@ -135,6 +162,11 @@ class PluginHost:
         except (pluggy.PluginValidationError, ValueError) as exc:
             self.problems.append(PluginProblem(name, None, f"plugin {name} is invalid: {exc}"))
             return
+        refused = self._isolate(plugin, name)
+        if refused is not None:
+            self.pm.unregister(plugin)
+            self.problems.append(PluginProblem(name, None, refused))
+            return
         self.origins[name] = origin
         self.versions[name] = version
 
@@ -151,30 +183,29 @@ class PluginHost:
         return out
 
     def call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call every implementation of a hook separately; a raising plugin becomes a problem."""
+        """Call a hook through pluggy; ``(plugin, value)`` of every implementation, in call order.
+
+        A raising implementation is a problem of its plugin and is left out; the others run.
+        """
         hook = getattr(self.pm.hook, hook_name)
-        out: list[tuple[str, Any]] = []
-        for impl in reversed(hook.get_hookimpls()):
-            args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
-            try:
-                out.append((impl.plugin_name, impl.function(**args)))
-            except PLUGIN_FAILURES as exc:
-                self._hook_raised(impl.plugin_name, hook_name, exc)
-        return out
+        answers: list[tuple[str, Any]] = []
+        self._answers.append(answers)
+        try:
+            results = hook(**kwargs)
+        finally:
+            self._answers.pop()
+        return _attribute(results, answers, self._wrappers(hook))
 
     def first_result(self, hook_name: str, **kwargs: Any) -> Any:
-        """Like pluggy's firstresult, but isolating raising plugins."""
-        hook = getattr(self.pm.hook, hook_name)
-        for impl in reversed(hook.get_hookimpls()):
-            args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
-            try:
-                value = impl.function(**args)
-            except PLUGIN_FAILURES as exc:
-                self._hook_raised(impl.plugin_name, hook_name, exc)
-                continue
-            if value is not None:
-                return value
-        return None
+        """The first non-None answer to a hook (pluggy's ``firstresult``), isolating failures."""
+        result = getattr(self.pm.hook, hook_name)(**kwargs)
+        if isinstance(result, list):  # a hook not declared firstresult
+            return next((r for r in result if r is not None), None)
+        return result
+
+    @staticmethod
+    def _wrappers(hook: Any) -> list[str]:
+        return [impl.plugin_name for impl in hook.get_hookimpls() if impl.wrapper]
 
     def has_impls(self, hook_name: str) -> bool:
         return bool(getattr(self.pm.hook, hook_name).get_hookimpls())
@@ -305,3 +336,20 @@ def collect_registry(host: PluginHost) -> Registry:
             reg.pack_paths.append((plugin_name, Path(p)))
     reg.problems = host.problems
     return reg
+
+
+def _attribute(
+    results: list[Any], answers: list[tuple[str, Any]], wrappers: list[str]
+) -> list[tuple[str, Any]]:
+    """Pair pluggy's result list with the plugin that gave each value.
+
+    Without wrappers the list is exactly the non-None answers, so the recorded ``answers`` are
+    returned (with the None answers too, as callers expect one entry per implementation). A
+    wrapper may replace the list; a value no implementation gave is attributed to the wrappers.
+    """
+    given = [value for _, value in answers if value is not None]
+    if len(given) == len(results) and all(a is b for a, b in zip(given, results, strict=True)):
+        return answers
+    by_id = {id(value): plugin for plugin, value in answers}
+    fallback = ", ".join(wrappers) or "?"
+    return [(by_id.get(id(value), fallback), value) for value in results]

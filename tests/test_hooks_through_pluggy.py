@@ -1,0 +1,142 @@
+"""Every hook is called through pluggy: wrappers run, ordering holds, tracing sees the calls,
+and a raising implementation or wrapper is still an error of its own plugin only."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Generator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from projectkit import AS_OF, tls_rule, write_pack
+
+import dsaudit
+from dsaudit.plugins import collect_registry, get_plugin_host
+
+
+class _Order:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+
+def _pack_paths_plugin(order: _Order, name: str, **marks: bool) -> Any:
+    class Plugin:
+        @dsaudit.hookimpl(**marks)
+        def dsaudit_rule_pack_paths(self) -> list[Path]:
+            order.calls.append(name)
+            return []
+
+    return Plugin()
+
+
+def test_tryfirst_and_trylast_order_holds() -> None:
+    order = _Order()
+    host = get_plugin_host(
+        extra_plugins=[
+            ("last", _pack_paths_plugin(order, "last", trylast=True)),
+            ("plain", _pack_paths_plugin(order, "plain")),
+            ("first", _pack_paths_plugin(order, "first", tryfirst=True)),
+        ]
+    )
+    host.call_each("dsaudit_rule_pack_paths")
+    assert order.calls == ["first", "plain", "last"]
+
+
+def test_a_wrapper_runs_around_the_builtins_and_sees_their_results() -> None:
+    seen: list[Any] = []
+
+    class Wrapper:
+        @dsaudit.hookimpl(wrapper=True)
+        def dsaudit_register_reporters(self, register: Any) -> Generator[None, Any, Any]:
+            seen.append("before")
+            result = yield
+            seen.append("after")
+            return result
+
+    registry = collect_registry(get_plugin_host(extra_plugins=[("wrap", Wrapper())]))
+    assert seen == ["before", "after"]
+    assert "json" in registry.reporters, "the built-ins ran inside the wrapper"
+
+
+def test_a_raising_wrapper_is_its_own_plugins_error_and_the_call_goes_on() -> None:
+    class Broken:
+        @dsaudit.hookimpl(wrapper=True)
+        def dsaudit_register_reporters(self, register: Any) -> Generator[None, Any, Any]:
+            raise RuntimeError("wrapper broke before yielding")
+            yield  # pragma: no cover
+
+    class BrokenAfter:
+        @dsaudit.hookimpl(wrapper=True)
+        def dsaudit_register_reporters(self, register: Any) -> Generator[None, Any, Any]:
+            yield
+            raise RuntimeError("wrapper broke after yielding")
+
+    host = get_plugin_host(extra_plugins=[("broken", Broken()), ("after", BrokenAfter())])
+    registry = collect_registry(host)
+    assert "json" in registry.reporters
+    messages = {(p.plugin, p.hook): p.message for p in host.problems}
+    assert "before yielding" in messages[("broken", "dsaudit_register_reporters")]
+    assert "after yielding" in messages[("after", "dsaudit_register_reporters")]
+
+
+def test_a_raising_implementation_is_left_out_and_named() -> None:
+    class Raises:
+        @dsaudit.hookimpl(tryfirst=True)
+        def dsaudit_ignore_path(self, path: Path, config: Any) -> bool | None:
+            raise ValueError("cannot decide")
+
+    class Answers:
+        @dsaudit.hookimpl
+        def dsaudit_ignore_path(self, path: Path, config: Any) -> bool | None:
+            return True
+
+    host = get_plugin_host(extra_plugins=[("answers", Answers()), ("raises", Raises())])
+    assert host.first_result("dsaudit_ignore_path", path=Path("x"), config=None) is True
+    assert [(p.plugin, p.hook) for p in host.problems] == [("raises", "dsaudit_ignore_path")]
+
+
+def test_call_each_names_the_plugin_of_each_answer() -> None:
+    class One:
+        @dsaudit.hookimpl
+        def dsaudit_collect_resources(self, config: Any) -> list[Any]:
+            return ["one"]
+
+    class Two:
+        @dsaudit.hookimpl
+        def dsaudit_collect_resources(self, config: Any) -> list[Any]:
+            return ["two"]
+
+    host = get_plugin_host(extra_plugins=[("one", One()), ("two", Two())])
+    answers = dict(host.call_each("dsaudit_collect_resources", config=SimpleNamespace()))
+    assert answers["one"] == ["one"] and answers["two"] == ["two"]
+
+
+def test_old_style_hookwrappers_are_refused_with_the_reason() -> None:
+    class Old:
+        @dsaudit.hookimpl(hookwrapper=True)
+        def dsaudit_register_reporters(self, register: Any) -> Generator[None, Any, None]:
+            yield
+
+    host = get_plugin_host(extra_plugins=[("old", Old())])
+    assert not host.pm.has_plugin("old")
+    assert any("wrapper=True" in p.message for p in host.problems)
+
+
+def test_tracing_shows_the_hook_calls_of_a_whole_audit(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    (target / "conf").mkdir(parents=True)
+    (target / "conf" / "app.yaml").write_text("tls_min_version: '1.0'\n", "utf-8")
+    write_pack(tmp_path, [tls_rule()])
+    proc = subprocess.run(
+        [sys.executable, "-m", "dsaudit", "audit", str(target), "--pack", str(tmp_path / "pack"),
+         "--as-of", AS_OF, "-q", "--fail-on", "never"],
+        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1", DSAUDIT_TRACE_PLUGINS="1"),
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    for hook in ("dsaudit_register_parsers", "dsaudit_collect_resources",
+                 "dsaudit_modify_results", "dsaudit_audit_finished"):  # fmt: skip
+        assert hook in proc.stderr, hook
