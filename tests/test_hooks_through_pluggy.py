@@ -140,3 +140,30 @@ def test_tracing_shows_the_hook_calls_of_a_whole_audit(tmp_path: Path) -> None:
     for hook in ("dsaudit_register_parsers", "dsaudit_collect_resources",
                  "dsaudit_modify_results", "dsaudit_audit_finished"):  # fmt: skip
         assert hook in proc.stderr, hook
+
+
+def test_a_third_party_parser_wins_over_the_builtin_for_the_same_file() -> None:
+    from pathlib import PurePosixPath
+
+    from dsaudit.sources.configs import pick_parser
+
+    class MySshd:
+        name = "my-sshd"
+
+        def claims(self, path: PurePosixPath) -> bool:
+            return path.name == "sshd_config"
+
+        def parse(self, display_path: str, content: bytes, limits: Any) -> list[Any]:
+            return []
+
+    class Plugin:
+        @dsaudit.hookimpl
+        def dsaudit_register_parsers(self, register: Any) -> None:
+            register(MySshd())
+
+    builtin = collect_registry(get_plugin_host())
+    assert pick_parser(builtin.parsers, "etc/ssh/sshd_config").name == "sshd"
+    assert pick_parser(builtin.parsers, "etc/redis/redis.conf").name == "redis"
+    registry = collect_registry(get_plugin_host(extra_plugins=[("mine", Plugin())]))
+    assert pick_parser(registry.parsers, "etc/ssh/sshd_config").name == "my-sshd"
+    assert pick_parser(registry.parsers, "etc/redis/redis.conf").name == "redis"

@@ -1,8 +1,10 @@
 """Registers the server-config parsers (sshd, PAM, nginx, PostgreSQL, ...) as a plugin.
 
-They are registered ``tryfirst`` so that a name they recognise (``etc/redis/redis.conf``,
-``etc/my.cnf``) reaches them before a generic structured parser; a third-party plugin that
-claims the same file still wins (see docs/parsers.md). Parsers that follow includes have
+Like every built-in they are registered ``trylast``, so a third-party parser that claims the
+same file is asked first and wins (see docs/parsers.md). This module is registered after the
+structured parsers, and pluggy calls implementations of equal priority latest-registered first,
+so a name they recognise (``etc/redis/redis.conf``, ``etc/my.cnf``) still reaches them before a
+generic structured parser. Parsers that follow includes have
 ``reads_includes = True`` and accept ``parse(..., root=<audit root>)``; without a root,
 includes are listed in the document with status ``not_read``.
 """
@@ -42,7 +44,7 @@ SERVER_PARSERS: tuple[Any, ...] = (
 """The server-config parsers, in the order they are asked."""
 
 
-@hookimpl(tryfirst=True)
+@hookimpl(trylast=True)
 def dsaudit_register_parsers(register: Callable[[Any], None]) -> None:
     for parser in SERVER_PARSERS:
         register(parser)
