@@ -239,6 +239,7 @@ def run_audit(
     )
     metadata["passed_not_listed"] = dict(sorted(evaluation.passed.items()))
     audit = AuditResult(results=evaluation.results, rules=rules, metadata=metadata, errors=errors)
+    audit.warnings.extend(registry.warnings)
     if evaluation.passed:
         why = "--passes count" if config.passes == "count" else "a large audit (--passes auto)"
         audit.warnings.append(

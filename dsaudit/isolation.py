@@ -27,16 +27,28 @@ OnResult = Callable[[str, Any], None]
 
 
 def isolate_call(
-    plugin: str, hook: str, function: Callable[..., Any], on_error: OnError, on_result: OnResult
+    plugin: str,
+    hook: str,
+    function: Callable[..., Any],
+    on_error: OnError,
+    on_result: OnResult,
+    running: list[str],
 ) -> Callable[..., Any]:
-    """``function`` (a plain hook implementation) that reports failures instead of raising."""
+    """``function`` (a plain hook implementation) that reports failures instead of raising.
+
+    While it runs, ``plugin`` is on top of ``running``, so a ``register`` callback knows which
+    plugin is registering.
+    """
 
     def isolated(*args: Any, **kwargs: Any) -> Any:
+        running.append(plugin)
         try:
             value = function(*args, **kwargs)
         except PLUGIN_FAILURES as exc:
             on_error(plugin, hook, exc)
             return None
+        finally:
+            running.pop()
         on_result(plugin, value)
         return value
 

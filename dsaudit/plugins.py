@@ -81,6 +81,7 @@ class Registry:
     reporters: dict[str, Any] = field(default_factory=dict)
     pack_paths: list[tuple[str, Path]] = field(default_factory=list)
     problems: list[PluginProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 class PluginHost:
@@ -94,6 +95,9 @@ class PluginHost:
         self.problems: list[PluginProblem] = []
         self._raised: dict[tuple[str, str], PluginProblem] = {}
         self._raised_count: dict[tuple[str, str], int] = {}
+        self.running: list[str] = []
+        """The plugins whose hook implementations are running, innermost last."""
+        self._duplicates: set[tuple[str, str, str, str]] = set()
         self._answers: list[list[tuple[str, Any]]] = []
         """One list per hook call in progress: ``(plugin, value)`` of each implementation."""
 
@@ -117,7 +121,9 @@ class PluginHost:
             if impl.wrapper:
                 wrapped = isolate_wrapper(name, hook, impl.function, self._hook_raised)
             else:
-                wrapped = isolate_call(name, hook, impl.function, self._hook_raised, self._answered)
+                wrapped = isolate_call(
+                    name, hook, impl.function, self._hook_raised, self._answered, self.running
+                )
             object.__setattr__(impl, "function", wrapped)  # HookImpl.function is a slot
         return None
 
@@ -206,6 +212,30 @@ class PluginHost:
     @staticmethod
     def _wrappers(hook: Any) -> list[str]:
         return [impl.plugin_name for impl in hook.get_hookimpls() if impl.wrapper]
+
+    def duplicate(self, kind: str, name: str, first: str, second: str, reg: Registry) -> None:
+        """Two plugins registered the same ``kind`` ``name``; the first one asked is used.
+
+        Between two plugins that is an error naming both (the run cannot know which was meant).
+        A plugin replacing a built-in's name is allowed, and said as a warning: built-ins are
+        asked last precisely so that a plugin can replace them.
+        """
+        builtin = {n for n in BUILTIN_PLUGINS}
+        if second in builtin and first not in builtin:
+            reg.warnings.append(f"plugin {first} replaces the built-in {kind} {name!r} of {second}")
+            return
+        key = (kind, name, first, second)
+        if key in self._duplicates:
+            return
+        self._duplicates.add(key)
+        self.problems.append(
+            PluginProblem(
+                second,
+                None,
+                f"{kind} {name!r} is registered by both plugin {first} and plugin {second}; "
+                f"{first} (asked first) is used. Rename one, or block one with -p no:NAME",
+            )
+        )
 
     def has_impls(self, hook_name: str) -> bool:
         return bool(getattr(self.pm.hook, hook_name).get_hookimpls())
@@ -310,12 +340,25 @@ def collect_registry(host: PluginHost) -> Registry:
     """Call the ``register`` hooks once and gather parsers, sources, checks and reporters."""
     reg = Registry()
 
+    owners: dict[tuple[str, str], str] = {}
+
+    def claim(kind: str, name: str) -> bool:
+        """Record who registers ``kind`` ``name``; False when an earlier plugin already did."""
+        plugin = host.running[-1] if host.running else "?"
+        first = owners.setdefault((kind, name), plugin)
+        if first == plugin:
+            return True
+        host.duplicate(kind, name, first, plugin, reg)
+        return False
+
     def named(kind: str, target: Any) -> Callable[[Any], None]:
         def register(obj: Any) -> None:
             if not getattr(obj, "name", None):
                 raise TypeError(f"a {kind} needs a non-empty 'name'")
+            if not claim(kind, obj.name):
+                return
             if isinstance(target, dict):
-                target.setdefault(obj.name, obj)
+                target[obj.name] = obj
             else:
                 target.append(obj)
 
@@ -328,7 +371,8 @@ def collect_registry(host: PluginHost) -> Registry:
     def register_check(name: str, func: Callable[..., Any]) -> None:
         if not callable(func):
             raise TypeError(f"check {name!r} is not callable")
-        reg.checks.setdefault(name, func)
+        if claim("check", name):
+            reg.checks[name] = func
 
     host.call_each("dsaudit_register_checks", register=register_check)
     for plugin_name, paths in host.call_each("dsaudit_rule_pack_paths"):

@@ -167,3 +167,40 @@ def test_a_third_party_parser_wins_over_the_builtin_for_the_same_file() -> None:
     registry = collect_registry(get_plugin_host(extra_plugins=[("mine", Plugin())]))
     assert pick_parser(registry.parsers, "etc/ssh/sshd_config").name == "my-sshd"
     assert pick_parser(registry.parsers, "etc/redis/redis.conf").name == "redis"
+
+
+def _reporter_plugin(name: str) -> Any:
+    class Reporter:
+        extension = ".txt"
+
+        def __init__(self) -> None:
+            self.name = name
+
+        def render(self, audit: Any, options: Any) -> str:
+            return "x"
+
+    class Plugin:
+        @dsaudit.hookimpl
+        def dsaudit_register_reporters(self, register: Any) -> None:
+            register(Reporter())
+
+    return Plugin()
+
+
+def test_two_plugins_registering_one_name_is_an_error_naming_both() -> None:
+    host = get_plugin_host(
+        extra_plugins=[("alpha", _reporter_plugin("txt")), ("beta", _reporter_plugin("txt"))]
+    )
+    registry = collect_registry(host)
+    collect_registry(host)  # asked again (reports are rendered later): still one problem
+    problems = [p.message for p in host.problems]
+    assert len(problems) == 1, problems
+    assert "plugin beta" in problems[0] and "plugin alpha" in problems[0]
+    assert "txt" in registry.reporters
+
+
+def test_a_plugin_replacing_a_builtin_name_wins_with_a_warning() -> None:
+    registry = collect_registry(get_plugin_host(extra_plugins=[("mine", _reporter_plugin("json"))]))
+    assert registry.reporters["json"].extension == ".txt"
+    assert not registry.problems
+    assert any("replaces the built-in reporter 'json'" in w for w in registry.warnings)
