@@ -26,7 +26,7 @@ from typing import Any
 
 from dsaudit.canonical import canonical
 from dsaudit.models import Condition, EvalContext, PathKey
-from dsaudit.operators import COMPARISONS, OPERATORS, OperandError, Predicate
+from dsaudit.operators import COMPARISONS, OPERATORS, REGEX_OPERATORS, OperandError, Predicate
 from dsaudit.paths import DEEP, KEY, MISSING, PathSpec, compile_path, key_index
 from dsaudit.regexguard import UnsafeRegexError
 
@@ -268,10 +268,8 @@ def _predicates(
                     hint = _suggest(str(name), list(env.taxonomy.names()))
                     raise _fail(f'unknown data category "{name}"{hint}', (*where, op))
         try:
-            if op == "regex":
-                from dsaudit.operators import _make_regex
-
-                preds.append(_make_regex(operand, env.max_regex_length))
+            if op in REGEX_OPERATORS:
+                preds.append(REGEX_OPERATORS[op](operand, env.max_regex_length))
             else:
                 preds.append(OPERATORS[op](operand))
         except (OperandError, UnsafeRegexError) as exc:
@@ -289,6 +287,9 @@ def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
     if match not in MATCH_MODES:
         raise _fail(f"'match' must be one of {list(MATCH_MODES)}, got {match!r}", where)
     if not spec.is_multi:
+        if match == "none":  # one value: "none of the values holds" is "it does not hold"
+            held_by = pred
+            pred = lambda v, ctx: not held_by(v, ctx)  # noqa: E731
         concrete = spec.concrete()
         if spec.root == "item" and len(spec.steps) == 1 and spec.steps[0][0] == KEY:
             key = spec.steps[0][1]
@@ -301,7 +302,7 @@ def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
                 ctx.trace.append((concrete, value, held))
                 return held
 
-            return _fused(tree, env, key, one_key) or one_key
+            return (_fused(tree, env, key, one_key) if match != "none" else None) or one_key
         get = spec.getter()
 
         def single(item: Any, ctx: EvalContext) -> bool:

@@ -96,6 +96,14 @@ def _make_regex(operand: Any, max_length: int = 1000) -> Predicate:
     return lambda v, ctx: isinstance(v, str) and pattern.search(v) is not None
 
 
+def _make_not_regex(operand: Any, max_length: int = 1000) -> Predicate:
+    """A string value that the pattern does not match (RE2 has no negative lookahead)."""
+    from dsaudit.regexguard import compile_safe_regex
+
+    pattern = compile_safe_regex(operand, max_length=max_length)
+    return lambda v, ctx: isinstance(v, str) and pattern.search(v) is None
+
+
 def _make_contains(operand: Any) -> Predicate:
     def pred(v: Any, ctx: EvalContext) -> bool:
         if isinstance(v, list):
@@ -302,6 +310,7 @@ OPERATORS: dict[str, Callable[[Any], Predicate]] = {
     "lte": _cmp(lambda a, b: a <= b, "lte"),
     "exists": _make_exists,
     "regex": _make_regex,
+    "not_regex": _make_not_regex,
     "contains": _make_contains,
     "type": _make_type,
     "older_than_days": _make_older_than_days,
@@ -322,3 +331,9 @@ OPERATORS: dict[str, Callable[[Any], Predicate]] = {
 
 COMPARISONS = ("equals", "not_equals", "gt", "gte", "lt", "lte")
 """Operators allowed on the number produced by ``count`` and ``aggregate``."""
+
+REGEX_OPERATORS: dict[str, Callable[[Any, int], Predicate]] = {
+    "regex": _make_regex,
+    "not_regex": _make_not_regex,
+}
+"""Operators whose operand is a pattern, built with the pack's ``limits.max_regex_length``."""

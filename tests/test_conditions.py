@@ -142,7 +142,7 @@ def test_named_checks_return_offending_values() -> None:
         ({"check": "no_such"}, 'unknown check "no_such"'),
         ({"path": "a", "gte": {"param": "mn"}}, 'unknown parameter "mn"'),
         ({"path": "a", "in": "x"}, "'in' needs a list"),
-        ({"path": "a", "regex": "(a+)+$"}, "nests quantifiers"),
+        ({"path": "a", "regex": "a(?=b)"}, "RE2 has no lookahead"),
         ({"path": "a", "regex": "("}, "invalid regex"),
         ({"all": []}, "non-empty list"),
         ({"aggregate": "avg", "over": "x", "gte": 1}, "'aggregate' must be one of"),
@@ -217,3 +217,31 @@ def test_only_offending_values_are_marked(
     assert not cond(attrs, ctx)
     assert ctx.trace is not None
     assert [(p, v) for p, v, held in ctx.trace if not held] == offending
+
+
+@pytest.mark.parametrize(
+    ("condition", "attributes", "held"),
+    [
+        ({"path": "tls", "match": "none", "equals": True}, {"tls": True}, False),
+        ({"path": "tls", "match": "none", "equals": True}, {"tls": False}, True),
+        ({"path": "tls", "match": "none", "exists": True}, {}, True),
+        ({"path": "a.b", "match": "none", "regex": "^x"}, {"a": {"b": "xy"}}, False),
+        ({"path": "a.b", "match": "none", "regex": "^x"}, {"a": {"b": "yx"}}, True),
+        ({"path": "tls", "match": "any", "equals": True}, {"tls": True}, True),
+    ],
+)
+def test_match_none_on_a_single_path_negates_the_leaf(
+    condition: dict[str, Any], attributes: dict[str, Any], held: bool
+) -> None:
+    """``match: none`` on a path without wildcards was silently ignored (the leaf held as is)."""
+    assert run(condition, attributes) is held
+
+
+@pytest.mark.parametrize(
+    ("value", "held"),
+    [("http://example.com", True), ("http://localhost:8080/x", False), ("ftp://x", False),
+     ("http://localhost.evil.example", True), ("http://localhost", False), (5, False)],
+)  # fmt: skip
+def test_not_regex_is_the_string_negation_of_regex(value: Any, held: bool) -> None:
+    tree = {"path": "u", "regex": "^http://", "not_regex": "^http://(localhost)([:/?#]|$)"}
+    assert run(tree, {"u": value}) is held
