@@ -84,12 +84,13 @@ def _url_password(match: re.Match[str]) -> str:
 
 
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    # Credentials in a URL: scheme://user:password@host. The password runs to the last "@"
-    # before the path, so a password holding "@" is masked whole; scheme, user and host stay.
+    # Credentials in a URL: scheme://user:password@host. The password runs to the last "@" of
+    # the URL, so one holding "@" or "/" (written unencoded) is masked whole; scheme, user and
+    # host stay visible.
     (
         re.compile(
             r"(?P<head>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@\"'<>`]*:)"
-            r"(?P<password>[^\s/?#\"'<>`]+)@"
+            r"(?P<password>[^\s?#\"'<>`]+)@"
         ),
         _url_password,
     ),
@@ -116,9 +117,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
         ),
         _edges,
     ),
-    # Mainland mobile numbers (every prefix 13-19), optionally with +86 / 86; exactly 11
-    # digits: a longer run of digits is not a mobile number.
-    (re.compile(r"(?<![\d])(?:\+?86[ -]?)?1[3-9]\d{9}(?![\d])"), _edges),
+    # Mainland mobile numbers (every prefix 13-19), optionally with +86 / 86, as 11 digits or
+    # grouped 3-4-4 (139 1234 5678, 139-1234-5678); a longer run of digits is not a mobile
+    # number and is not masked in part.
+    (
+        re.compile(r"(?<![\d])(?:\+?86[ -]?)?1[3-9]\d(?:\d{8}|([ -])\d{4}\1\d{4})(?![\d])"),
+        _edges,
+    ),
     # E-mail addresses.
     (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"), _edges),
     # Chinese passports: E/G/D/S/P/H + 8 digits, or E + letter + 7 digits.
