@@ -202,6 +202,8 @@ def evidence_text(path: str, value: Any) -> str:
 
 def redact_evidence(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
     """Evidence with paths and values masked (values judged by their raw path)."""
+    if not evidence:  # most results (passes) have none
+        return ()
     return tuple(Evidence(redact_text(e.path), evidence_text(e.path, e.value)) for e in evidence)
 
 
