@@ -14,8 +14,8 @@ from typing import Any
 import click
 
 from dsaudit.__about__ import __version__
-from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
+from dsaudit.redact import redact_line
 
 
 class DsauditGroup(click.Group):
@@ -37,7 +37,7 @@ class DsauditGroup(click.Group):
         host.call_each("dsaudit_register_commands", cli=self)
         for problem in host.problems:
             if problem.hook == "dsaudit_register_commands":
-                click.echo(terminal_text(f"dsaudit: warning: {problem.message}"), err=True)
+                click.echo(redact_line(f"dsaudit: warning: {problem.message}"), err=True)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
@@ -56,9 +56,7 @@ class DsauditGroup(click.Group):
         try:
             return super().invoke(ctx)
         except DsauditError as exc:
-            from dsaudit.reporters.masking import mask_text
-
-            click.echo(terminal_text(f"dsaudit: error: {mask_text(str(exc))}"), err=True)
+            click.echo(redact_line(f"dsaudit: error: {exc}"), err=True)
             ctx.exit(ExitCode.INCOMPLETE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -66,16 +64,14 @@ class DsauditGroup(click.Group):
             click.echo("dsaudit: interrupted; no partial report was written", err=True)
             ctx.exit(ExitCode.INTERRUPTED)
         except Exception as exc:
-            from dsaudit.reporters.masking import mask_text
-
             verbose = (ctx.obj or {}).get("verbose", 0)
             click.echo(
-                f"dsaudit: internal error: {type(exc).__name__}: {mask_text(str(exc))}\n"
-                "This is a bug in dsaudit; run with -v for the traceback and report it.",
+                redact_line(f"dsaudit: internal error: {type(exc).__name__}: {exc}\n")
+                + "This is a bug in dsaudit; run with -v for the traceback and report it.",
                 err=True,
             )
             if verbose:
-                click.echo(mask_text(traceback.format_exc()), err=True)
+                click.echo(redact_line(traceback.format_exc()), err=True)
             ctx.exit(ExitCode.INTERNAL)
 
 

@@ -29,7 +29,7 @@ from dsaudit.models import (
 )
 from dsaudit.operators import to_date
 from dsaudit.paths import MISSING, format_path
-from dsaudit.reporters.masking import mask_value
+from dsaudit.redact import evidence_text
 
 MAX_EVIDENCE = 8
 
@@ -127,7 +127,7 @@ def _evidence(trace: Trace) -> tuple[Evidence, ...]:
             continue
         seen.add(shown)
         raw = "<missing>" if value is MISSING else value
-        out.append(Evidence(shown, mask_value(shown, raw)))
+        out.append(Evidence(shown, evidence_text(shown, raw)))
         if len(out) >= MAX_EVIDENCE:
             break
     return tuple(out)
@@ -158,9 +158,11 @@ def _manual(rule: Rule, res: Resource, facts: Facts) -> tuple[Status, str, tuple
     date, entry = max(dated, key=lambda pair: pair[0])
     evidence = (
         Evidence("evidence.id", str(entry.get("id", ""))),
-        Evidence("evidence.document", mask_value("document", entry.get("document", ""))),
+        Evidence("evidence.document", evidence_text("document", entry.get("document", ""))),
         Evidence("evidence.date", date.isoformat()),
-        Evidence("evidence.attested_by", mask_value("attested_by", entry.get("attested_by", ""))),
+        Evidence(
+            "evidence.attested_by", evidence_text("attested_by", entry.get("attested_by", ""))
+        ),
     )
     age = (facts.as_of - date).days
     interval = rule.evidence_interval_days or 365

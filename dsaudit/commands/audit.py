@@ -11,8 +11,8 @@ import click
 
 from dsaudit.commands.echo import echo_report
 from dsaudit.commands.options import input_options
-from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
+from dsaudit.redact import redact_audit, redact_line
 from dsaudit.stdout_guard import stdout_to_stderr
 
 FORMAT_BY_SUFFIX = {
@@ -190,8 +190,9 @@ def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tup
             result = run_audit(cfg, host=host, modifiers=default_modifiers())
         code = exit_code(result, cfg.fail_on, cfg.fail_on_error)
         result.metadata["exit_code"] = int(code)
-        rendered, render_failed = render_reports(result, pairs, host, quiet, verbose, stdout_tty)
-    write_failed = emit_reports(result, rendered, quiet, stdout_tty) or render_failed
+        shown = redact_audit(result)  # every output below shows the redacted audit
+        rendered, render_failed = render_reports(shown, pairs, host, quiet, verbose, stdout_tty)
+    write_failed = emit_reports(shown, rendered, quiet, stdout_tty) or render_failed
     if write_failed:
         code = max(code, ExitCode.INCOMPLETE)
     ctx.exit(int(code))
@@ -214,10 +215,13 @@ def render_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any,
     """Render every requested report; a failing reporter does not stop the others.
 
     Returns the rendered ``(format, path or None for stdout, text)`` and whether any failed.
+    Every reporter (plugin ones too) gets the redacted audit
+    (:func:`dsaudit.redact.redact_audit`), never the raw one.
     """
     from dsaudit.errors import PLUGIN_FAILURES
     from dsaudit.plugins import collect_registry
 
+    result = redact_audit(result)  # a no-op for the audit the command already redacted
     registry = collect_registry(host)
     failed = False
     rendered: list[tuple[str, Path | None, str | bytes]] = []
@@ -226,7 +230,7 @@ def render_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any,
         if reporter is None:
             known = ", ".join(sorted(registry.reporters))
             click.echo(
-                terminal_text(f"dsaudit: error: unknown format {fmt!r} (known: {known})"), err=True
+                redact_line(f"dsaudit: error: unknown format {fmt!r} (known: {known})"), err=True
             )
             failed = True
             continue
@@ -234,23 +238,27 @@ def render_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any,
         try:
             text = reporter.render(result, options)
         except PLUGIN_FAILURES as exc:
-            click.echo(terminal_text(f"dsaudit: error: reporter {fmt} failed: "
-                                     f"{type(exc).__name__}: {exc}"), err=True)  # fmt: skip
+            click.echo(redact_line(f"dsaudit: error: reporter {fmt} failed: "
+                                   f"{type(exc).__name__}: {exc}"), err=True)  # fmt: skip
             failed = True
             continue
         for warning in getattr(reporter, "last_warnings", ()) or ():
-            click.echo(terminal_text(f"dsaudit: warning: {fmt}: {warning}"), err=True)
+            click.echo(redact_line(f"dsaudit: warning: {fmt}: {warning}"), err=True)
         rendered.append((fmt, path, text))
     return rendered, failed
 
 
 def emit_reports(result: Any, rendered: list[tuple[str, Path | None, str | bytes]], quiet: bool,
                  stdout_tty: bool) -> bool:  # fmt: skip
-    """Write the rendered reports (stdout or files); a failed write does not stop the others."""
+    """Write the rendered reports (stdout or files); a failed write does not stop the others.
+
+    The terminal summary and every warning or error line show the redacted audit.
+    """
     from dsaudit.errors import OutputError
     from dsaudit.output import write_atomic
     from dsaudit.reporters.console import CONSOLE, summary_line
 
+    result = redact_audit(result)  # a no-op for the audit the command already redacted
     failed = False
     written: list[tuple[str, Path]] = []
     for fmt, path, text in rendered:
@@ -260,17 +268,17 @@ def emit_reports(result: Any, rendered: list[tuple[str, Path | None, str | bytes
         try:
             write_atomic(path, text)
         except OutputError as exc:
-            click.echo(terminal_text(f"dsaudit: error: {exc}"), err=True)
+            click.echo(redact_line(f"dsaudit: error: {exc}"), err=True)
             failed = True
             continue
         written.append((fmt, path))
     for warning in result.warnings:
-        click.echo(terminal_text(f"dsaudit: warning: {warning}"), err=True)
+        click.echo(redact_line(f"dsaudit: warning: {warning}"), err=True)
     if not any(path is None for _, path, _ in rendered):
         if quiet:
             click.echo(summary_line(result))
         else:
             click.echo(CONSOLE.render(result, {"color": stdout_tty}), nl=False)
             for fmt, path in written:
-                click.echo(terminal_text(f"wrote {fmt} report to {path}"))
+                click.echo(redact_line(f"wrote {fmt} report to {path}"))
     return failed

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from dsaudit.commands.options import input_options
-from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
+from dsaudit.redact import redact_line
 
 
 @click.group()
@@ -91,10 +91,10 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
     document = baseline_document(result)
     write_atomic(path, dump_baseline(document))
     for warning in result.warnings:
-        click.echo(terminal_text(f"dsaudit: warning: {warning}"), err=True)
+        click.echo(redact_line(f"dsaudit: warning: {warning}"), err=True)
     errors = [r for r in result.all_results() if r.status is Status.ERROR]
     count = len(document["findings"])
-    click.echo(terminal_text(f"wrote baseline of {count} failing finding(s) to {path}"))
+    click.echo(redact_line(f"wrote baseline of {count} failing finding(s) to {path}"))
     if errors:
         click.echo(
             f"dsaudit: {len(errors)} error result(s): the baseline may miss findings in inputs "

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from dsaudit.commands.echo import echo_report
-from dsaudit.names import terminal_text
 from dsaudit.outcome import ExitCode
+from dsaudit.redact import redact_line
 
 
 @click.command()
@@ -32,17 +32,17 @@ def report(result: Path, formats: tuple[str, ...], outputs: tuple[str, ...]) -> 
         for reporter in reporters:
             if reporter.name == fmt:
                 for warning in getattr(reporter, "last_warnings", ()) or ():
-                    click.echo(terminal_text(f"dsaudit: warning: {warning}"), err=True)
+                    click.echo(redact_line(f"dsaudit: warning: {warning}"), err=True)
         if path is None:
             echo_report(fmt, text)
             continue
         try:
             write_atomic(path, text)
         except OutputError as exc:
-            click.echo(terminal_text(f"dsaudit: error: {exc}"), err=True)
+            click.echo(redact_line(f"dsaudit: error: {exc}"), err=True)
             failed = True
             continue
-        click.echo(terminal_text(f"wrote {fmt} report to {path}"), err=True)
+        click.echo(redact_line(f"wrote {fmt} report to {path}"), err=True)
     if failed:
         raise SystemExit(int(ExitCode.INCOMPLETE))
 

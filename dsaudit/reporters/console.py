@@ -13,6 +13,7 @@ from typing import Any
 from dsaudit.hookspecs import hookimpl
 from dsaudit.models import AuditResult
 from dsaudit.names import terminal_text
+from dsaudit.redact import redact_text
 from dsaudit.reporters.summary import summarize
 
 SEVERITY_STYLE = {
@@ -39,7 +40,8 @@ def summary_line(audit: AuditResult) -> str:
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in s.by_status.items() if v)
     failing = ", ".join(f"{v} {k}" for k, v in s.by_severity.items() if v)
     org = audit.metadata.get("organization") or audit.metadata.get("target") or "audit"
-    text = f"dsaudit: {terminal_text(str(org))}: {s.posture.upper()} — {counts or 'no results'}"
+    org_text = terminal_text(redact_text(str(org)))
+    text = f"dsaudit: {org_text}: {s.posture.upper()} — {counts or 'no results'}"
     if failing:
         text += f" (failing: {failing})"
     return text

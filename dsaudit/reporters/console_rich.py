@@ -17,8 +17,8 @@ from rich.text import Text
 
 from dsaudit.models import AuditResult, Result, Status
 from dsaudit.names import terminal_text
+from dsaudit.redact import redact_audit
 from dsaudit.reporters.console import SEVERITY_STYLE, STATUS_STYLE, summary_line
-from dsaudit.reporters.masking import mask_text
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import articles_text, refs_of
 from dsaudit.reporters.summary import summarize
@@ -33,6 +33,7 @@ class RichConsoleReport:
     """Human-readable terminal output."""
 
     def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
+        audit = redact_audit(audit)
         color = bool(options.get("color", False)) and "NO_COLOR" not in os.environ
         buffer = io.StringIO()
         console = Console(
@@ -120,8 +121,8 @@ class RichConsoleReport:
         refs = articles_text(refs_of(r, audit.rules))
         if refs:
             rows.append(("law", refs))
-        rows.append(("finding", mask_text(r.message)))
-        rows.extend(("evidence", f"{ev.path} = {mask_text(ev.value)}") for ev in r.evidence[:4])
+        rows.append(("finding", r.message))
+        rows.extend(("evidence", f"{ev.path} = {ev.value}") for ev in r.evidence[:4])
         if r.waiver:
             w = r.waiver
             rows.append(
@@ -147,7 +148,7 @@ class RichConsoleReport:
             Text(f"Errors ({len(audit.errors)}): the audit is incomplete", style="bold magenta")
         )
         for r in sort_results(audit.errors):
-            console.print(_text(f"  {r.rule_id} {r.location}: {mask_text(r.message)}"))
+            console.print(_text(f"  {r.rule_id} {r.location}: {r.message}"))
             if verbose and r.detail:
-                console.print(_text(mask_text(r.detail)))
+                console.print(_text(r.detail))
         console.print()

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dsaudit.models import AuditResult, Result, Rule
-from dsaudit.reporters.masking import mask_evidence, mask_text
+from dsaudit.redact import redact_audit
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import articles_text, laws_of, refs_of, summarize_waiver
 
@@ -57,6 +57,7 @@ class CsvReporter:
     def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
         """Return the CSV text: a header row, then one row per result (``\\n`` line ends)."""
         self.last_warnings = ()
+        audit = redact_audit(audit)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(COLUMNS)
@@ -88,15 +89,14 @@ def _row(result: Result, rules: Mapping[str, Rule]) -> dict[str, str]:
         "file": location.file or "",
         "line": str(location.line) if location.line else "",
         "pointer": location.pointer or "",
-        "message": mask_text(result.message)
-        + (f" ({mask_text(result.detail)})" if result.detail else ""),
-        "evidence": "; ".join(f"{e.path}={e.value}" for e in mask_evidence(result.evidence)),
+        "message": result.message + (f" ({result.detail})" if result.detail else ""),
+        "evidence": "; ".join(f"{e.path}={e.value}" for e in result.evidence),
         "remediation": rule.remediation if rule else "",
         "waiver_id": (waiver.id or "") if waiver else "",
         "waiver_approver": (waiver.approver or "") if waiver else "",
         "waiver_reason": (waiver.reason or "") if waiver else "",
         "waiver_until": (waiver.until or "") if waiver else "",
-        "suppression": mask_text(result.suppression or ""),
+        "suppression": result.suppression or "",
         "baselined": "yes" if result.baselined else "no",
         "pack": result.pack,
         "fingerprint": result.fingerprint,

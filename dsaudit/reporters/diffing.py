@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsaudit.models import AuditResult, Result, Rule, Severity, Status
+from dsaudit.redact import redact_audit
 from dsaudit.reporters.markdown import MAX_CHARS, LineBudget
-from dsaudit.reporters.masking import mask_text
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import articles_text, refs_of, result_record
 from dsaudit.reporters.summary import failing_at_or_above
@@ -56,7 +56,12 @@ class ReportDiff:
 
 
 def diff_reports(old: AuditResult, new: AuditResult) -> ReportDiff:
-    """Compare ``old`` and ``new`` by fingerprint (see the module docstring)."""
+    """Compare ``old`` and ``new`` by fingerprint (see the module docstring).
+
+    Both are redacted first (:func:`dsaudit.redact.redact_audit`; fingerprints are kept), so
+    every rendering of the diff shows masked text only.
+    """
+    old, new = redact_audit(old), redact_audit(new)
     old_open = _findings(old)
     new_open = _findings(new)
     new_status = {r.fingerprint: str(r.status) for r in new.all_results()}
@@ -185,7 +190,7 @@ def _line(result: Result, rules: Mapping[str, Rule], diff: ReportDiff, *, fixed:
     articles = articles_text(refs_of(result, rules))
     text = (
         f"[{result.severity}] {result.rule_id} {result.resource_kind}/{result.resource_id}"
-        f"{where}: {mask_text(result.message)}"
+        f"{where}: {result.message}"
     )
     if articles:
         text += f" ({articles})"
@@ -202,7 +207,7 @@ def _md_row(result: Result, rules: Mapping[str, Rule], diff: ReportDiff, *, fixe
         f"`{result.rule_id}`",
         _cell(f"{result.resource_kind}/{result.resource_id}"),
         _cell(str(result.location) if result.location.file else "-"),
-        _cell(mask_text(result.message)),
+        _cell(result.message),
         _cell(articles_text(refs_of(result, rules)) or "-"),
     ]
     if fixed:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from dsaudit.models import AuditResult, Result, Rule, Status
+from dsaudit.redact import redact_audit
 from dsaudit.reporters.masking import mask_evidence, mask_text
 from dsaudit.reporters.ordering import SEVERITY_ORDER, STATUS_ORDER, sort_results
 from dsaudit.reporters.records import (
@@ -93,6 +94,7 @@ class HtmlReporter:
 
 def build_page(audit: AuditResult, options: Mapping[str, Any]) -> dict[str, Any]:
     """The view model the template renders (plain data, already masked)."""
+    audit = redact_audit(audit)
     summary = summarize(audit)
     metadata = metadata_record(audit.metadata)
     organization = str(metadata.get("organization") or "")

@@ -11,14 +11,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from dsaudit.models import AuditResult
+from dsaudit.redact import redact_audit
 from dsaudit.reporters.jsontext import dumps_layered
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import (
-    masked_jsonable,
     metadata_record,
     result_record,
     rule_record,
     sorted_rules,
+    to_jsonable,
 )
 from dsaudit.reporters.summary import summarize
 
@@ -29,7 +30,8 @@ _ONE_LINE = ("results", "errors", "rules", "waivers")
 
 
 def report_document(audit: AuditResult) -> dict[str, Any]:
-    """The JSON report as a Python mapping."""
+    """The JSON report as a Python mapping (redacted: see :func:`dsaudit.redact.redact_audit`)."""
+    audit = redact_audit(audit)
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -39,7 +41,7 @@ def report_document(audit: AuditResult) -> dict[str, Any]:
         "results": [result_record(r, audit.rules) for r in sort_results(audit.results)],
         "errors": [result_record(r, audit.rules) for r in sort_results(audit.errors)],
         "waivers": sorted(
-            (masked_jsonable(w) for w in audit.waivers),
+            (to_jsonable(w) for w in audit.waivers),
             key=lambda w: json.dumps(w, sort_keys=True, ensure_ascii=False),
         ),
         "warnings": list(audit.warnings),

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dsaudit.models import AuditResult, Result, Rule, Status
-from dsaudit.reporters.masking import mask_evidence, mask_text
+from dsaudit.redact import redact_audit
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import (
     articles_text,
@@ -44,6 +44,7 @@ class JunitReporter:
     def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
         """Return the XML document (UTF-8 declaration, indented, trailing newline)."""
         self.last_warnings = ()
+        audit = redact_audit(audit)
         metadata = metadata_record(audit.metadata)
         by_suite: dict[str, list[Result]] = defaultdict(list)
         for result in sort_results(audit.all_results()):
@@ -108,7 +109,7 @@ def _testcase(name: str, result: Result, rules: Mapping[str, Rule]) -> ET.Elemen
         return case
     refs = refs_of(result, rules)
     articles = articles_text(refs)
-    message = mask_text(result.message)
+    message = result.message
     if outcome == "failure":
         text = f"{message} ({articles})" if articles else message
         child = ET.SubElement(case, "failure", {"type": str(result.severity), "message": text})
@@ -137,15 +138,15 @@ def _outcome(result: Result) -> str:
 
 def _skip_reason(result: Result) -> str:
     if result.status == Status.FAIL:
-        return "baselined: known finding, not new: " + mask_text(result.message)
+        return "baselined: known finding, not new: " + result.message
     if result.status == Status.WAIVED:
         waiver = summarize_waiver(result.waiver)
         return "waived: " + (waiver.describe() if waiver else "no waiver details")
     if result.status == Status.SUPPRESSED:
-        return "suppressed: " + mask_text(result.suppression or "in source")
+        return "suppressed: " + (result.suppression or "in source")
     if result.status == Status.MANUAL:
-        return "manual evidence required: " + mask_text(result.message)
-    return "not applicable: " + mask_text(result.message)
+        return "manual evidence required: " + result.message
+    return "not applicable: " + result.message
 
 
 def _details(result: Result, rules: Mapping[str, Rule]) -> str:
@@ -161,13 +162,13 @@ def _details(result: Result, rules: Mapping[str, Rule]) -> str:
     articles = articles_text(refs_of(result, rules))
     if articles:
         lines.append(f"law: {articles}")
-    for evidence in mask_evidence(result.evidence):
+    for evidence in result.evidence:
         lines.append(f"evidence: {evidence.path} = {evidence.value}")
     rule = rules.get(result.rule_id)
     if rule is not None and rule.remediation:
         lines.append(f"remediation: {rule.remediation}")
     if result.detail:
-        lines.append(f"detail: {mask_text(result.detail)}")
+        lines.append(f"detail: {result.detail}")
     lines.append(f"fingerprint: {result.fingerprint}")
     return "\n".join(lines)
 

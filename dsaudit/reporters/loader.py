@@ -25,6 +25,7 @@ from dsaudit.models import (
     Severity,
     Status,
 )
+from dsaudit.redact import redact_audit
 from dsaudit.reporters.json_report import FORMAT_NAME, FORMAT_VERSION
 
 
@@ -171,7 +172,7 @@ def render_saved(
         raise UsageError(
             f"unknown report format {fmt!r}; choose one of: {', '.join(sorted(by_name))}"
         )
-    audit = load_report(path)
+    audit = redact_audit(load_report(path))  # a saved report is input: it may hold raw text
     rendered = by_name[fmt].render(audit, dict(options or {}))
     return rendered if isinstance(rendered, str) else rendered.decode("utf-8")
 

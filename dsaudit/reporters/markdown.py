@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from dsaudit.models import AuditResult, Result, Rule, Status
-from dsaudit.reporters.masking import mask_text
+from dsaudit.redact import redact_audit
 from dsaudit.reporters.ordering import SEVERITY_ORDER, STATUS_ORDER, sort_results
 from dsaudit.reporters.records import articles_text, metadata_record, refs_of
 from dsaudit.reporters.summary import summarize
@@ -43,6 +43,7 @@ class MarkdownReporter:
 
     def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
         """Return the comment. Option ``max_chars`` (default 65,536) caps its length."""
+        audit = redact_audit(audit)
         limit = int(options.get("max_chars", MAX_CHARS))
         writer = LineBudget(max(limit - _NOTE_RESERVE, 0))
         summary = summarize(audit)
@@ -204,9 +205,9 @@ def _group(
 
 
 def _row(result: Result, rules: Mapping[str, Rule]) -> str:
-    message = mask_text(result.message)
+    message = result.message
     if result.detail:
-        message += f" ({mask_text(result.detail)})"
+        message += f" ({result.detail})"
     location = str(result.location) if result.location.file else "-"
     if result.waiver:
         w = result.waiver

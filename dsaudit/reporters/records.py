@@ -1,8 +1,8 @@
 """Plain, JSON-ready records of rules, results and metadata, shared by the reporters.
 
-Every value a report shows passes through here: evidence and free text are masked again
-(:mod:`dsaudit.reporters.masking`), paths are POSIX, dates become ISO-8601 strings and mappings
-are sorted, so that all formats agree and render deterministically.
+Records are built from an audit that went through :func:`dsaudit.redact.redact_audit` (every
+reporter redacts first), so nothing here masks again: paths are POSIX, dates become ISO-8601
+strings and mappings are sorted, so that all formats agree and render deterministically.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from pathlib import PurePath
 from typing import Any
 
 from dsaudit.models import AuditResult, LawRef, Result, Rule
-from dsaudit.reporters.masking import mask_evidence, mask_text, mask_value
 
 _WAIVER_KEYS = {
     "approver": ("approved_by", "approver", "owner", "by"),
@@ -65,18 +64,6 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
-def masked_jsonable(value: Any) -> Any:
-    """:func:`to_jsonable`, with personal information in every string masked (waiver texts)."""
-    value = to_jsonable(value)
-    if isinstance(value, str):
-        return mask_text(value)
-    if isinstance(value, dict):
-        return {k: masked_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [masked_jsonable(v) for v in value]
-    return value
-
-
 def metadata_record(metadata: Mapping[str, Any]) -> dict[str, Any]:
     """The metadata as JSON, with ``packs`` sorted by name and ``inputs`` by path."""
     record: dict[str, Any] = to_jsonable(metadata)
@@ -94,7 +81,7 @@ def summarize_waiver(waiver: Mapping[str, Any] | None) -> WaiverSummary | None:
     found: dict[str, str | None] = {}
     for field_name, keys in _WAIVER_KEYS.items():
         value = next((waiver[k] for k in keys if waiver.get(k) not in (None, "")), None)
-        found[field_name] = None if value is None else mask_text(str(to_jsonable(value)))
+        found[field_name] = None if value is None else str(to_jsonable(value))
     return WaiverSummary(**found)
 
 
@@ -127,7 +114,7 @@ def articles_text(refs: tuple[LawRef, ...]) -> str:
 
 
 def result_record(result: Result, rules: Mapping[str, Rule]) -> dict[str, Any]:
-    """One result as the JSON report writes it (see docs/json-report.md)."""
+    """One redacted result as the JSON report writes it (see docs/json-report.md)."""
     location = result.location
     return {
         "rule_id": result.rule_id,
@@ -139,30 +126,20 @@ def result_record(result: Result, rules: Mapping[str, Rule]) -> dict[str, Any]:
             "line": location.line,
             "pointer": location.pointer,
         },
-        "message": mask_text(result.message),
-        "evidence": [{"path": e.path, "value": e.value} for e in mask_evidence(result.evidence)],
+        "message": result.message,
+        "evidence": [{"path": e.path, "value": e.value} for e in result.evidence],
         "fingerprint": result.fingerprint,
-        "fingerprint_basis": masked_basis(result.fingerprint_basis),
+        "fingerprint_basis": result.fingerprint_basis,
         "refs": [
             {k: v for k, v in ref_record(ref).items() if k in _RESULT_REF_KEYS}
             for ref in refs_of(result, rules)
         ],
-        "waiver": masked_jsonable(result.waiver) if result.waiver is not None else None,
-        "suppression": mask_text(result.suppression) if result.suppression else result.suppression,
+        "waiver": to_jsonable(result.waiver) if result.waiver is not None else None,
+        "suppression": result.suppression,
         "baselined": result.baselined,
         "pack": result.pack,
-        "detail": mask_text(result.detail) if result.detail else result.detail,
+        "detail": result.detail,
     }
-
-
-def masked_basis(basis: str) -> str:
-    """The fingerprint basis as reports show it: the engine's ``path=repr(value)`` holds the
-    raw offending value, so the value is masked like evidence (the fingerprint itself is
-    computed from the raw basis and is unchanged)."""
-    path, sep, value = basis.partition("=")
-    if sep and path and " " not in path:
-        return f"{path}={mask_value(path, value)}"
-    return mask_text(basis)
 
 
 _RESULT_REF_KEYS = ("law", "article", "clause", "former_article")

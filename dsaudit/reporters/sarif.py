@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 from dsaudit.models import AuditResult, Result, Rule, Severity, Status
+from dsaudit.redact import redact_audit
 from dsaudit.reporters.jsontext import dumps_layered
-from dsaudit.reporters.masking import mask_evidence, mask_text
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import (
     articles_text,
@@ -67,6 +67,7 @@ class SarifReporter:
 
         Options: ``max_results`` (default 25,000) and ``max_gzip_bytes`` (default 10 MB).
         """
+        audit = redact_audit(audit)
         max_results = int(options.get("max_results", MAX_RESULTS))
         max_bytes = int(options.get("max_gzip_bytes", MAX_GZIP_BYTES))
         rules = sorted_rules(audit)
@@ -179,7 +180,7 @@ def _result(
     severity = Severity(result.severity)
     refs = refs_of(result, rules)
     articles = articles_text(refs)
-    message = mask_text(result.message) or result.rule_id
+    message = result.message or result.rule_id
     record: dict[str, Any] = {
         "ruleId": result.rule_id,
         "level": LEVEL[severity],
@@ -192,9 +193,7 @@ def _result(
             "severity": str(severity),
             "resource": {"kind": result.resource_kind, "id": result.resource_id},
             "refs": [str(ref) for ref in refs],
-            "evidence": [
-                {"path": e.path, "value": e.value} for e in mask_evidence(result.evidence)
-            ],
+            "evidence": [{"path": e.path, "value": e.value} for e in result.evidence],
             "pack": result.pack,
         },
     }
@@ -216,7 +215,7 @@ def _result(
             {
                 "kind": "inSource",
                 "status": "accepted",
-                "justification": mask_text(result.suppression or "suppressed in source"),
+                "justification": result.suppression or "suppressed in source",
             }
         ]
     return record
@@ -270,9 +269,7 @@ def _invocation(
         {"level": "warning", "message": {"text": text}, "descriptor": {"id": "DSAUDIT-LIMIT"}}
         for text in warnings
     ]
-    notifications += [
-        {"level": "warning", "message": {"text": mask_text(text)}} for text in audit.warnings
-    ]
+    notifications += [{"level": "warning", "message": {"text": text}} for text in audit.warnings]
     invocation: dict[str, Any] = {
         "executionSuccessful": not failed,
         "toolExecutionNotifications": notifications,
@@ -286,9 +283,9 @@ def _invocation(
 
 
 def _notification(result: Result, index: Mapping[str, int]) -> dict[str, Any]:
-    text = mask_text(result.message or result.rule_id)
+    text = result.message or result.rule_id
     if result.detail:
-        text += f" ({mask_text(result.detail)})"
+        text += f" ({result.detail})"
     notification: dict[str, Any] = {
         "level": "error",
         "message": {"text": text},
