@@ -141,7 +141,7 @@ def _assert_terminal_safe(proc: subprocess.CompletedProcess[str], *shown: str) -
 
 @pytest.mark.parametrize("command", ["list", "show", "test", "validate"])
 def test_pack_text_reaches_no_terminal_raw(tmp_path: Path, command: str) -> None:
-    """Rule packs are untrusted too: ``dsaudit rules`` prints their text escaped, never as markup."""
+    """Rule packs are untrusted: ``dsaudit rules`` prints their text escaped, never as markup."""
     rule = tls_rule()
     rule["title"] = HOSTILE_TITLE
     pack = write_pack(tmp_path, [rule])
