@@ -1,7 +1,9 @@
 """The ``html`` reporter: one self-contained page for people (management, auditors).
 
 Rendered with Jinja2 (autoescape on) from ``templates/report.html.j2``; styles and the small
-filter script are inline and a Content-Security-Policy forbids any network request. The page
+filter script are inline (``report.css``, ``report.js``) and the Content-Security-Policy allows
+exactly those two by hash and forbids any network request (dsaudit.reporters.html_assets); only
+http(s) and mailto URLs from input become links (dsaudit.reporters.links). The page
 has an executive summary (posture, counts, compliance score per law as an SVG bar chart), a
 per-article table, every finding with masked evidence, remediation and waiver, client-side
 filters by law, severity and status (also settable from the URL: ``#law=PIPL&status=fail``),
@@ -16,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from dsaudit.models import AuditResult, Result, Rule, Status
 from dsaudit.redact import redact_audit
+from dsaudit.reporters.html_assets import assets
+from dsaudit.reporters.links import safe_link
 from dsaudit.reporters.masking import mask_evidence, mask_text
 from dsaudit.reporters.ordering import SEVERITY_ORDER, STATUS_ORDER, sort_results
 from dsaudit.reporters.records import (
@@ -128,6 +132,7 @@ def build_page(audit: AuditResult, options: Mapping[str, Any]) -> dict[str, Any]
         "filter_statuses": [(str(s), _STATUS_LABEL[str(s)]) for s in STATUS_ORDER],
         "warnings": [mask_text(w) for w in audit.warnings],
         "meta": _reproducibility(metadata),
+        "assets": assets(),
     }
 
 
@@ -144,7 +149,8 @@ def _finding(number: int, result: Result, rules: Mapping[str, Rule]) -> dict[str
         "title": rule.title if rule else "Tool error",
         "laws": laws or ["-"],
         "refs": [
-            {"text": str(ref), "url": ref.url, "title": ref.title} for ref in refs_of(result, rules)
+            {"text": str(ref), "url": safe_link(ref.url), "title": ref.title}
+            for ref in refs_of(result, rules)
         ],
         "resource": f"{result.resource_kind}/{result.resource_id}",
         "location": str(result.location) if result.location.file else None,
@@ -153,7 +159,7 @@ def _finding(number: int, result: Result, rules: Mapping[str, Rule]) -> dict[str
         "detail": mask_text(result.detail) if result.detail else None,
         "evidence": [(e.path, e.value) for e in mask_evidence(result.evidence)],
         "remediation": rule.remediation if rule else None,
-        "help_uri": rule.help_uri if rule else None,
+        "help_uri": safe_link(rule.help_uri) if rule else None,
         "waiver": waiver,
         "suppression": mask_text(result.suppression) if result.suppression else None,
         "baselined": result.baselined,

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from dsaudit.models import AuditResult, Result, Rule, Severity, Status
 from dsaudit.redact import redact_audit
 from dsaudit.reporters.jsontext import dumps_layered
+from dsaudit.reporters.links import safe_link
 from dsaudit.reporters.ordering import sort_results
 from dsaudit.reporters.records import (
     articles_text,
@@ -144,7 +145,10 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "",
         _md(full),
         "",
-        *(f"- {_md(str(ref))}" + (f" ({ref.url})" if ref.url else "") for ref in rule.refs),
+        *(
+            f"- {_md(str(ref))}" + (f" ({ref.url})" if safe_link(ref.url) else "")
+            for ref in rule.refs
+        ),
         "",
         f"**Remediation:** {_md(rule.remediation)}",
     ]
@@ -169,7 +173,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
             "refs": [str(ref) for ref in rule.refs],
         },
     }
-    if rule.help_uri:
+    if safe_link(rule.help_uri):
         record["helpUri"] = rule.help_uri
     return record
 

@@ -163,3 +163,38 @@ def test_metadata_as_the_engine_writes_it(audit: AuditResult) -> None:
     assert "builtin" in section
     assert "<th>inactive_rules</th>" in section
     assert "[&#34;PIPL-XB-MECHANISM&#34;]" in section
+
+
+def test_the_policy_allows_no_inline_script_or_style_but_the_pages_own(
+    audit: AuditResult,
+) -> None:
+    import base64
+    import hashlib
+
+    page = _render(audit)
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert policy is not None
+    assert "unsafe-inline" not in policy.group(1) and "unsafe-eval" not in policy.group(1)
+    for tag, directive in (("script", "script-src"), ("style", "style-src")):
+        bodies = re.findall(rf"<{tag}>(.*?)</{tag}>", page, re.S)
+        assert len(bodies) == 1
+        digest = base64.b64encode(hashlib.sha256(bodies[0].encode()).digest()).decode()
+        assert f"{directive} 'sha256-{digest}'" in policy.group(1)
+    assert not re.search(r"\sstyle=", page), "inline style attributes need 'unsafe-inline'"
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_injected_script_does_not_run_but_the_pages_own_does(
+    audit: AuditResult, tmp_path: Path
+) -> None:
+    """Markup that reaches the page unescaped (a future template bug) is still inert."""
+    page = _render(audit).replace(
+        "</main>",
+        '<script>document.title="PWNED"</script>'
+        '<img src="data:," onerror="document.title=\'PWNED\'"></main>',
+    )
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    dom = _chromium(tmp_path, "--dump-dom", (tmp_path / "report.html").as_uri())
+    assert "PWNED" not in re.search(r"<title>(.*?)</title>", dom, re.S).group(1)  # type: ignore[union-attr]
+    assert re.search(r'id="shown-count"[^>]*data-shown="\d+"', dom), "the page's script ran"
