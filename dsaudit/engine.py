@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import string
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from dsaudit.models import (
     Status,
     tool_error,
 )
+from dsaudit.msgtemplate import render_template
 from dsaudit.operators import to_date
 from dsaudit.paths import MISSING, format_path
 from dsaudit.redact import evidence_text
@@ -84,22 +84,9 @@ def build_facts(
     return Facts(as_of=as_of, taxonomy=taxonomy, by_kind=by_kind, org=org), by_kind
 
 
-class _Template(string.Formatter):
-    def get_value(self, key: Any, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
-        if isinstance(key, str):
-            return kwargs.get(key, "{" + key + "}")
-        return super().get_value(key, args, kwargs)
-
-
-_FORMATTER = _Template()
-
-
 def render_message(template: str, values: Mapping[str, Any]) -> str:
-    """Fill ``{name}`` placeholders; unknown names stay as written."""
-    try:
-        return _FORMATTER.vformat(template, (), values)
-    except (ValueError, IndexError, AttributeError):
-        return template
+    """Fill ``{name}`` placeholders (dsaudit.msgtemplate); unknown names stay as written."""
+    return render_template(template, values)
 
 
 def _matches_files(rule: Rule, file: str | None) -> bool:

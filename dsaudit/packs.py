@@ -26,6 +26,7 @@ from dsaudit.conditions import CompileEnv, ConditionError, compile_condition
 from dsaudit.errors import PackError, PackSchemaError, RuleCompileError, SourceError
 from dsaudit.limits import DEFAULT_LIMITS
 from dsaudit.models import LawRef, LineLocator, Location, PathKey, Rule, Severity
+from dsaudit.msgtemplate import ENGINE_NAMES, TemplateError, check_template
 from dsaudit.parsers.structured import parse_structured
 
 
@@ -267,6 +268,13 @@ def compile_rule(
             loc = src.location((*base, *exc.where))
             raise RuleCompileError(f"rule {rid}: {exc}", file=src.file, line=loc.line) from None
 
+    try:
+        check_template(data["message"], ENGINE_NAMES | set(params))
+    except TemplateError as exc:
+        loc = src.location(("message",))
+        raise RuleCompileError(
+            f"rule {rid}: message: {exc}", file=src.file, line=loc.line
+        ) from None
     applies = data["applies_to"]
     when = build("when", applies["when"], ("applies_to", "when")) if "when" in applies else None
     manual = data.get("manual")
