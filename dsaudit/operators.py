@@ -256,12 +256,18 @@ def _make_tls_gte(operand: Any) -> Predicate:
     return lambda v, ctx: (t := tls_version(v)) is not None and t >= bound
 
 
+_NO_TAXONOMY = object()
+"""The taxonomy a taxonomy operator has not consulted yet. Not None: facts without a taxonomy
+must make the operator raise (an error result), not match the empty cache, which made
+``sensitive: false`` and ``personal: false`` pass on every value."""
+
+
 def _taxonomy_op(kind: str) -> Callable[[Any], Predicate]:
     def make(operand: Any) -> Predicate:
         if kind == "category_in":
             names = _as_list(operand, "category_in")
             # (taxonomy, allowed names): a strong reference, so an id is never reused.
-            seen: list[tuple[Any, frozenset[str]]] = [(None, frozenset())]
+            seen: list[tuple[Any, frozenset[str]]] = [(_NO_TAXONOMY, frozenset())]
 
             def within(v: Any, ctx: EvalContext) -> bool:
                 taxonomy = ctx.facts.taxonomy
@@ -276,7 +282,7 @@ def _taxonomy_op(kind: str) -> Callable[[Any], Predicate]:
             raise OperandError(f"'{kind}' needs true or false")
         question = "is_sensitive" if kind == "sensitive" else "is_personal"
         # (taxonomy, names answering yes): rebuilt when a different taxonomy is consulted.
-        cached: list[tuple[Any, frozenset[str]]] = [(None, frozenset())]
+        cached: list[tuple[Any, frozenset[str]]] = [(_NO_TAXONOMY, frozenset())]
 
         def members(taxonomy: Any) -> frozenset[str]:
             ask = getattr(taxonomy, question)
