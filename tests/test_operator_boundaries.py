@@ -345,6 +345,14 @@ CASES: list[tuple[str, Any, Any, bool]] = [
     ("days_lte", "4w", "673h", False),
     ("days_lte", "4w", "1m", False),
     ("days_lte", "24h", "1 day", True),
+    ("days_lte", "30d", "1m", True),  # a month is 30 days, not 31
+    ("days_lte", "30d", "1mo", True),
+    ("days_lte", "30d", "1 month", True),
+    ("days_lt", 180, "6 months", False),
+    ("days_lte", "364d", "1y", False),  # a year is 365 days
+    ("days_lte", "365d", "1 year", True),
+    ("days_lte", "7d", "1w", True),
+    ("days_lte", "6d", "1 week", False),
     ("days_lte", "24h", "25h", False),
     *[
         (op, "30d", value, False)
