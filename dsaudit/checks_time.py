@@ -16,7 +16,10 @@ The check fails (returns the offending value) when:
   audit date (midnight of ``--as-of``), so an overdue, never-made report fails and one still in
   its window passes;
 - ``end`` is before ``start`` (an inconsistent record);
-- more than the allowed time elapsed.
+- more than the allowed time elapsed (the limit exactly elapsed passes).
+
+``open_end`` must be ``true`` or ``false``: a quoted ``"false"`` is refused (an error result),
+not read as true.
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ def elapsed_within(
 ) -> list[tuple[tuple[PathKey, ...], Any]]:
     """Offending ``(path, value)`` pairs: an ``end`` too long after ``start`` (or unjudgeable)."""
     limit = _limit(hours, days)
+    if not isinstance(open_end, bool):  # "false" (quoted in YAML) is truthy: never guess
+        raise ValueError(f"elapsed_within needs open_end true or false, got {open_end!r}")
     start_raw = compile_path(start).get(item, ctx)
     end_raw = compile_path(end).get(item, ctx)
     began = parse_instant(start_raw) if start_raw is not MISSING else None

@@ -491,7 +491,8 @@ def resource_memo(ctx: EvalContext) -> dict[Any, bool] | None:
             return facts.memo
         facts.memo_ctx = ctx
         facts.memo_item = ctx.resource.attributes
-        facts.memo = memo = {}
+        memo: dict[Any, bool] = {}
+        facts.memo = memo
     except AttributeError:
         return None
     return memo
@@ -582,7 +583,8 @@ def _aggregate(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]
             found = cache[ident] = [res for res in candidates if inner(res.attributes, ctx)]
         return found
 
-    def compute(ctx: EvalContext) -> float:
+    def compute(ctx: EvalContext) -> Any:
+        """The aggregate's value; MISSING for the max or min of no values (there is none)."""
         values: list[float] = []
         for res in matching(ctx):
             if of is None:
@@ -594,7 +596,9 @@ def _aggregate(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]
         if fn in ("count", "sum"):
             return sum(values)
         if not values:
-            return 0
+            # Not 0: "max <= N" over no numbers must not pass silently. A missing value
+            # fails every comparison but not_equals, as everywhere in the rule language.
+            return MISSING
         return max(values) if fn == "max" else min(values)
 
     def holds(item: Any, ctx: EvalContext) -> bool:

@@ -46,13 +46,13 @@ def _as_list(operand: Any, op: str) -> list[Any]:
     return operand
 
 
-def _make_in(operand: Any) -> Predicate:
-    items = _as_list(operand, "in")
+def _make_in(operand: Any, op: str = "in") -> Predicate:
+    items = _as_list(operand, op)
     try:
         hashable = frozenset(x for x in items if not isinstance(x, bool))
         bools = [x for x in items if isinstance(x, bool)]
     except TypeError as exc:
-        raise OperandError("'in' needs a list of scalars") from exc
+        raise OperandError(f"'{op}' needs a list of scalars") from exc
 
     def pred(v: Any, ctx: EvalContext) -> bool:
         if isinstance(v, bool):
@@ -66,7 +66,7 @@ def _make_in(operand: Any) -> Predicate:
 
 
 def _make_not_in(operand: Any) -> Predicate:
-    inner = _make_in(operand)
+    inner = _make_in(operand, "not_in")
     return lambda v, ctx: v is MISSING or not inner(v, ctx)
 
 
@@ -105,12 +105,19 @@ def _make_not_regex(operand: Any, max_length: int = 1000) -> Predicate:
 
 
 def _make_contains(operand: Any) -> Predicate:
+    # Elements and keys are matched as `equals` matches: Python's `in` finds True in [1] and 1
+    # in {True: ...}, which would let `contains: true` pass on a list of numbers.
+    eq = _make_equals(operand)
+    by_equals = isinstance(operand, bool) or _num(operand)
+
     def pred(v: Any, ctx: EvalContext) -> bool:
         if isinstance(v, list):
-            return operand in v
+            return any(eq(x, ctx) for x in v) if by_equals else operand in v
         if isinstance(v, str) and isinstance(operand, str):
             return operand in v
         if isinstance(v, dict):
+            if by_equals:
+                return any(eq(k, ctx) for k in v)
             try:
                 return operand in v
             except TypeError:  # an unhashable operand (a list) is never a key
@@ -257,12 +264,18 @@ def _make_tls_gte(operand: Any) -> Predicate:
     return lambda v, ctx: (t := tls_version(v)) is not None and t >= bound
 
 
+_NO_TAXONOMY = object()
+"""The taxonomy a taxonomy operator has not consulted yet. Not None: facts without a taxonomy
+must make the operator raise (an error result), not match the empty cache, which made
+``sensitive: false`` and ``personal: false`` pass on every value."""
+
+
 def _taxonomy_op(kind: str) -> Callable[[Any], Predicate]:
     def make(operand: Any) -> Predicate:
         if kind == "category_in":
             names = _as_list(operand, "category_in")
             # (taxonomy, allowed names): a strong reference, so an id is never reused.
-            seen: list[tuple[Any, frozenset[str]]] = [(None, frozenset())]
+            seen: list[tuple[Any, frozenset[str]]] = [(_NO_TAXONOMY, frozenset())]
 
             def within(v: Any, ctx: EvalContext) -> bool:
                 taxonomy = ctx.facts.taxonomy
@@ -277,7 +290,7 @@ def _taxonomy_op(kind: str) -> Callable[[Any], Predicate]:
             raise OperandError(f"'{kind}' needs true or false")
         question = "is_sensitive" if kind == "sensitive" else "is_personal"
         # (taxonomy, names answering yes): rebuilt when a different taxonomy is consulted.
-        cached: list[tuple[Any, frozenset[str]]] = [(None, frozenset())]
+        cached: list[tuple[Any, frozenset[str]]] = [(_NO_TAXONOMY, frozenset())]
 
         def members(taxonomy: Any) -> frozenset[str]:
             ask = getattr(taxonomy, question)
