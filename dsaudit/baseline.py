@@ -20,6 +20,7 @@ from typing import Any
 
 from dsaudit.__about__ import __version__
 from dsaudit.config import ProjectConfig
+from dsaudit.limits import DEFAULT_LIMITS, Limits
 from dsaudit.models import AuditResult, Result, Status
 from dsaudit.waivers import add_input, display_path, input_record, read_document
 
@@ -37,6 +38,8 @@ class Baseline:
 
     path: str
     entries: dict[str, dict[str, Any]]
+    sha256: str = ""
+    """SHA-256 of the file as it was read."""
 
 
 def entry_of(result: Result, fingerprint: str | None = None) -> dict[str, Any]:
@@ -78,12 +81,14 @@ def dump_baseline(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def load_baseline(path: Path, display: str | None = None) -> Baseline:
+def load_baseline(
+    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Baseline:
     """Read and validate a baseline file; raise ConfigError naming file and line."""
     shown = display or path.as_posix()
-    data, _ = read_document(path, shown, "json", "baseline.schema.json")
+    data, _, sha256 = read_document(path, shown, "json", "baseline.schema.json", limits)
     findings = (data or {}).get("findings", [])
-    return Baseline(shown, {f["fingerprint"]: dict(f) for f in findings})
+    return Baseline(shown, {f["fingerprint"]: dict(f) for f in findings}, sha256)
 
 
 def apply_baseline(audit: AuditResult, baseline: Baseline) -> list[dict[str, Any]]:
@@ -134,6 +139,6 @@ def modify(audit: AuditResult, config: ProjectConfig) -> None:
     if config.baseline is None:
         return
     display = display_path(config.baseline, config.root)
-    baseline = load_baseline(config.baseline, display)
-    add_input(audit, input_record(config.baseline, display, "baseline"))
+    baseline = load_baseline(config.baseline, display, config.limits)
+    add_input(audit, input_record(display, "baseline", baseline.sha256))
     apply_baseline(audit, baseline)

@@ -21,6 +21,7 @@ from jsonschema.exceptions import best_match
 from dsaudit.config_trust import check_untrusted
 from dsaudit.errors import ConfigError, SourceError
 from dsaudit.limits import DEFAULT_LIMITS, Limits
+from dsaudit.quoting import with_value_quoted
 from dsaudit.workers import default_jobs
 
 CONFIG_NAMES = ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml")
@@ -76,16 +77,42 @@ def _validator() -> jsonschema.protocols.Validator:
 
 
 def find_config(target: Path) -> Path | None:
-    """The project config in ``target`` (a folder), if there is one."""
+    """The project config in ``target`` (a folder), if there is one.
+
+    An entry with a config's name that is not a regular file (a FIFO, a device, a folder) is a
+    ConfigError, never skipped: skipping it would audit with the defaults (as-of date today).
+    """
     folder = target if target.is_dir() else target.parent
     for name in CONFIG_NAMES:
         candidate = folder / name
+        _refuse_unless_regular(candidate)
         if candidate.is_file():
             return candidate
     pyproject = folder / PYPROJECT
+    _refuse_unless_regular(pyproject)
     if pyproject.is_file() and _has_tool_table(pyproject):
         return pyproject
     return None
+
+
+def _refuse_unless_regular(path: Path) -> None:
+    from dsaudit.safe_read import refuse_unless_regular
+
+    try:
+        refuse_unless_regular(path, str(path))
+    except SourceError as exc:
+        raise ConfigError(f"cannot read config: {exc.message}", file=str(path)) from None
+
+
+def _read_config_bytes(path: Path) -> bytes:
+    """The bytes of a config file, read through :func:`dsaudit.safe_read.read_guarded`."""
+    from dsaudit.safe_read import read_guarded
+
+    try:
+        read = read_guarded(path, str(path), DEFAULT_LIMITS.max_file_bytes, raise_with=None)
+    except SourceError as exc:  # and LimitError: a config file's limit is not configurable
+        raise ConfigError(f"cannot read config: {exc.message}", file=str(path)) from None
+    return read.content
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -93,8 +120,8 @@ def _has_tool_table(path: Path) -> bool:
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(_read_config_bytes(path).decode("utf-8"))
+    except (ConfigError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return False
     return isinstance(data.get("tool"), dict) and "dsaudit" in data["tool"]
 
@@ -127,10 +154,7 @@ def read_config_file(path: Path) -> dict[str, Any]:
     """Read and validate a dsaudit.yaml; raise ConfigError with file:line."""
     from dsaudit.parsers.structured import parse_structured
 
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read config: {exc.strerror}", file=str(path)) from exc
+    content = _read_config_bytes(path)
     is_toml = path.suffix.lower() == ".toml"
     try:
         docs = parse_structured(str(path), content, "toml" if is_toml else "yaml", DEFAULT_LIMITS)
@@ -153,7 +177,8 @@ def read_config_file(path: Path) -> dict[str, Any]:
         where = tuple(error.absolute_path)
         line = locator.line_of(where) if locator else None
         key = "/".join(str(p) for p in where) or "(top level)"
-        raise ConfigError(f"{error.message} (at '{key}')", file=str(path), line=line)
+        message = with_value_quoted(error.message, error.instance)
+        raise ConfigError(f"{message} (at '{key}')", file=str(path), line=line)
     result: dict[str, Any] = data
     return result
 

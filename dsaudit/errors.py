@@ -23,7 +23,10 @@ class DsauditError(Exception):
     """Base class: an error with a message meant for the user."""
 
     def __init__(self, message: str, *, file: str | None = None, line: int | None = None) -> None:
-        self.message = message
+        from dsaudit.quoting import bound_message  # here: dsaudit.limits imports this module
+
+        self.message = bound_message(message)
+        """The message, its middle cut when longer than ``limits.MAX_MESSAGE_CHARS``."""
         self.file = file
         self.line = line
         super().__init__(self.__str__())

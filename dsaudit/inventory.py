@@ -34,12 +34,14 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from dsaudit.errors import DsauditError, InventoryError
+from dsaudit.errors import DsauditError, InventoryError, LimitError, SourceError
 from dsaudit.limits import Limits
 from dsaudit.models import LineLocator, PathKey, Resource
 from dsaudit.parsecache import ParseCache
 from dsaudit.parsers.base import NoLines, ParsedDocument
 from dsaudit.parsers.structured import parse_structured
+from dsaudit.quoting import clip_text, quote_value, with_value_quoted
+from dsaudit.safe_read import read_guarded
 from dsaudit.schemacheck import compile_fast_check
 from dsaudit.schemacheck import normalise as _normalise
 from dsaudit.schemacheck import pointer as _pointer
@@ -160,7 +162,7 @@ class _SchemaValidator:
                 if fast(record):
                     continue
                 rid = record.get("id") if isinstance(record, dict) else None
-                label = f" ({rid})" if isinstance(rid, str) else ""
+                label = f" ({clip_text(rid, 60)})" if isinstance(rid, str) else ""
                 for error in _sorted(self.records[kind].iter_errors(record)):
                     path, message = _describe(error, (section, index))
                     yield path, f"{section}[{index}]{label}: {message}"
@@ -202,7 +204,7 @@ def _describe(error: ValidationError, base: tuple[PathKey, ...]) -> tuple[tuple[
         parts = []
         for key in extra:
             hint = difflib.get_close_matches(str(key), allowed, n=1)
-            parts.append(f"{key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+            parts.append(quote_value(key) + (f" (did you mean {hint[0]!r}?)" if hint else ""))
         noun = "key" if len(extra) == 1 else "keys"
         message = (
             f"{prefix}unknown {noun} {', '.join(parts)}; "
@@ -212,50 +214,54 @@ def _describe(error: ValidationError, base: tuple[PathKey, ...]) -> tuple[tuple[
     if error.validator == "enum":
         options = schema.get("enum", [])
         hint = difflib.get_close_matches(str(instance), [str(o) for o in options], n=1)
-        text = f"{prefix}{instance!r} is not one of {', '.join(map(str, options))}"
+        text = f"{prefix}{quote_value(instance)} is not one of {', '.join(map(str, options))}"
         return path, text + (f" (did you mean {hint[0]!r}?)" if hint else "")
     if error.validator in ("pattern", "format", "anyOf") and schema.get("description"):
-        return path, f"{prefix}{instance!r} is not valid: expected {schema['description']}"
+        return (
+            path,
+            f"{prefix}{quote_value(instance)} is not valid: expected {schema['description']}",
+        )
     if error.validator == "const" and path == ("version",):
-        return path, f"version: {instance!r} is not supported; this dsaudit reads version 1"
-    if error.validator == "required":
-        return path, f"{prefix}{error.message}"
-    return path, f"{prefix}{error.message}"
+        return (
+            path,
+            f"version: {quote_value(instance)} is not supported; this dsaudit reads version 1",
+        )
+    return path, f"{prefix}{with_value_quoted(error.message, instance)}"
 
 
-FileOutcome = tuple[str, str, list[ParsedDocument], tuple[str, str | None, int | None] | None]
-"""``(display, format, documents, problem)``: what reading one inventory file gave."""
+FileOutcome = tuple[
+    str, str, list[ParsedDocument], tuple[str, str | None, int | None] | None, str | None
+]
+"""``(display, format, documents, problem, sha256)``: what reading one inventory file gave
+(``sha256`` is None when the file could not be read)."""
 
 
 def read_inventory_file(
     path: Path, display: str, limits: Limits, cache: ParseCache | None
 ) -> FileOutcome:
-    """Read and parse one inventory file; a problem is ``(message, file, line)``."""
+    """Read and parse one inventory file; a problem is ``(message, file, line)``.
+
+    The file is read once, through :func:`dsaudit.safe_read.read_guarded` (regular files only,
+    size checked before reading, hashed while read)."""
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         got = path.suffix or "no extension"
         why = f"not an inventory file: expected .yaml, .yml or .json, got {got}"
-        return display, "", [], (why, display, None)
+        return display, "", [], (why, display, None), None
     try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            why = f"file is {size} bytes; the limit max_file_bytes is {limits.max_file_bytes}"
-            return display, fmt, [], (why, display, None)
-        content = path.read_bytes()
-    except OSError as exc:
-        return (
-            display,
-            fmt,
-            [],
-            (f"cannot read inventory file: {exc.strerror or exc}", display, None),
-        )
+        read = read_guarded(path, display, limits.max_file_bytes)
+    except LimitError as exc:
+        return display, fmt, [], (exc.message, display, None), None
+    except SourceError as exc:
+        return display, fmt, [], (f"cannot read inventory file: {exc.message}", display, None), None
     try:
-        documents = parse_structured(display, content, fmt, limits, cache)
+        documents = parse_structured(display, read.content, fmt, limits, cache)
     except DsauditError as exc:
-        return display, fmt, [], (exc.message, exc.file or display, exc.line)
-    except (ValueError, TypeError) as exc:  # e.g. PyYAML on an impossible date 2025-13-01
-        return display, fmt, [], (f"cannot parse the file: {exc}", display, None)
-    return display, fmt, documents, None
+        return display, fmt, [], (exc.message, exc.file or display, exc.line), read.sha256
+    except (ValueError, TypeError) as exc:  # a parser error that is not a SourceError
+        why = f"cannot parse the file: {clip_text(str(exc))}"
+        return display, fmt, [], (why, display, None), read.sha256
+    return display, fmt, documents, None, read.sha256
 
 
 def _read_pair(item: tuple[Path, str], limits: Limits, cache: ParseCache | None) -> FileOutcome:
@@ -270,6 +276,8 @@ class _Loader:
         self.limits = limits
         self.taxonomy = taxonomy
         self.problems: list[InventoryError] = []
+        self.digests: dict[str, str] = {}
+        """Display path -> SHA-256 of every file read, in load order."""
         self.truncated = 0
         self.incomplete = False
         """True when a file or document could not be loaded (references would mislead)."""
@@ -302,7 +310,9 @@ class _Loader:
             return path.as_posix()
 
     def add_file(self, outcome: FileOutcome) -> None:
-        display, fmt, documents, problem = outcome
+        display, fmt, documents, problem, sha256 = outcome
+        if sha256 is not None:
+            self.digests[display] = sha256
         if problem is not None:
             self.skip(*problem)
             return
@@ -381,8 +391,8 @@ class _Loader:
             self.at(
                 res,
                 ("id",),
-                f"duplicate {section} id {res.id!r}: defined at {seen.location(('id',))} "
-                f"and at {res.location(('id',))}",
+                f"duplicate {section} id {quote_value(res.id)}: "
+                f"defined at {seen.location(('id',))} and at {res.location(('id',))}",
             )
             return
         self.ids[section][res.id] = res
@@ -394,7 +404,8 @@ class _Loader:
                 return
         for path, value in _categories(section, res.attributes):
             if value not in known:
-                message = f"{section} {res.id!r}: " + self.taxonomy.unknown_message(value)
+                unknown = self.taxonomy.unknown_message(value)
+                message = f"{section} {quote_value(res.id)}: {unknown}"
                 self.at(res, path, message)
 
     # -- cross-record checks ------------------------------------------------------------
@@ -428,7 +439,10 @@ class _Loader:
 
 
 def _dangling(section: str, rid: str, key: str, item: str, known: set[str], where: str) -> str:
-    message = f"{section} {rid!r}: {key} refers to {item!r}, which is not an id in {where}"
+    message = (
+        f"{section} {quote_value(rid)}: {key} refers to {quote_value(item)}, "
+        f"which is not an id in {where}"
+    )
     hint = difflib.get_close_matches(item, sorted(known), n=1)
     return message + (f" (did you mean {hint[0]!r}?)" if hint else "")
 
@@ -471,6 +485,7 @@ def load_inventory(
     *,
     jobs: int = 1,
     cache: ParseCache | None = None,
+    digests: dict[str, str] | None = None,
 ) -> Inventory:
     """Load, validate and merge inventory files into resources.
 
@@ -481,6 +496,8 @@ def load_inventory(
     :param jobs: with more than one, large files are parsed in forked worker processes
         (validation and merging stay here, in file order, so the result is the same).
     :param cache: the parse cache of ``--cache``, if any.
+    :param digests: if given, filled with display path -> SHA-256 of every file that could be
+        read (also when the inventory has problems), from the one read that parsed it.
     :raises InventoryError: with ``errors`` listing every problem (file:line each).
     """
     loader = _Loader(root, limits, taxonomy)
@@ -493,6 +510,8 @@ def load_inventory(
         pairs = list(zip(files, displays, strict=True))
         for outcome in ordered_map(_read_pair, pairs, jobs, limits, cache):
             loader.add_file(outcome)
+        if digests is not None:
+            digests.update(loader.digests)
         if not loader.incomplete:
             loader.check_references()
     finally:

@@ -58,3 +58,14 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+MAX_QUOTED_VALUE = 200
+"""Characters of an input value that a message quotes; longer values are cut to this prefix
+and their length is given (``'aaaa…' (5,000,000 chars)``), see :mod:`dsaudit.quoting`."""
+
+MAX_MESSAGE_CHARS = 4000
+"""Characters of any error message; the middle of a longer one is cut (a safety net for
+messages that quote input without :func:`dsaudit.quoting.quote_value`)."""
+
+MAX_REPORT_BYTES = 1024 * 1024 * 1024
+"""The largest saved JSON report ``dsaudit report`` and ``dsaudit diff`` read (1 GiB)."""

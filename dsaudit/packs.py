@@ -28,6 +28,7 @@ from dsaudit.limits import DEFAULT_LIMITS
 from dsaudit.models import LawRef, LineLocator, Location, PathKey, Rule, Severity
 from dsaudit.msgtemplate import ENGINE_NAMES, TemplateError, check_template
 from dsaudit.parsers.structured import parse_structured
+from dsaudit.safe_read import read_guarded
 
 
 @dataclass(slots=True)
@@ -107,11 +108,17 @@ def builtin_pack_paths() -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
 
 
-def _read_yaml(path: Path, display: str) -> tuple[Any, LineLocator | None]:
+def read_pack_file(path: Path, display: str) -> bytes:
+    """The bytes of one file of a rule pack, through the guarded reader: a FIFO or device in
+    a pack is refused without blocking, a file over ``max_file_bytes`` before it is read."""
     try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise PackError(f"cannot read rule pack file: {exc.strerror}", file=display) from exc
+        return read_guarded(path, display, DEFAULT_LIMITS.max_file_bytes, raise_with=None).content
+    except SourceError as exc:
+        raise PackError(f"cannot read rule pack file: {exc.message}", file=display) from None
+
+
+def _read_yaml(path: Path, display: str) -> tuple[Any, LineLocator | None]:
+    content = read_pack_file(path, display)
     try:
         docs = parse_structured(display, content, "yaml", DEFAULT_LIMITS)
     except SourceError as exc:
@@ -167,7 +174,8 @@ def load_pack(path: Path, *, root: Path | None = None, origin: str = "builtin") 
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for f in files:
-        digest.update(f.relative_to(path).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+        content = read_pack_file(f, display(f))
+        digest.update(f.relative_to(path).as_posix().encode() + b"\0" + content + b"\0")
     for rule_file in sorted((path / "rules").glob("*.y*ml")):
         data, loc = _read_yaml(rule_file, display(rule_file))
         shown = display(rule_file)

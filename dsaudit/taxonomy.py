@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from dsaudit.quoting import quote_value
+
 PERSONAL = "personal_information"
 SENSITIVE = "sensitive_pi"
 _NODE_KEYS = frozenset({"name", "parent", "label", "label_zh", "source", "note"})
@@ -189,7 +191,7 @@ class Taxonomy:
     def unknown_message(self, name: str) -> str:
         """``unknown category "x" (did you mean "y"?)``."""
         hint = self.suggest(name)
-        text = f"unknown data category {name!r}"
+        text = f"unknown data category {quote_value(name)}"
         if hint:
             text += f" (did you mean {hint!r}?)"
         return text + "; see docs/taxonomy.md"

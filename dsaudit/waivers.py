@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import hashlib
 import json
 import re
 from collections import defaultdict
@@ -42,8 +41,10 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from dsaudit.config import ProjectConfig
 from dsaudit.errors import ConfigError, SourceError
-from dsaudit.limits import DEFAULT_LIMITS
+from dsaudit.limits import DEFAULT_LIMITS, Limits
 from dsaudit.models import AuditResult, PathKey, Result, Status
+from dsaudit.quoting import quote_value, with_value_quoted
+from dsaudit.safe_read import FileBytes, read_guarded
 
 EXPIRY_WARNING_DAYS = 30
 """Waivers that expire within this many days of the audit date are warned about."""
@@ -149,32 +150,40 @@ def _describe(error: ValidationError) -> str:
     last = error.absolute_path[-1] if error.absolute_path else None
     if error.validator == "pattern" and last in _REFUSED:
         return f"'{last}' is blank: {_REFUSED[last]}"
-    return f"{error.message} (at '{key}')"
+    return f"{with_value_quoted(error.message, error.instance)} (at '{key}')"
 
 
-def read_document(path: Path, display: str, fmt: str, schema: str) -> tuple[Any, Any]:
+def read_input(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> FileBytes:
+    """The bytes and SHA-256 of a waivers or baseline file, read once through the guarded
+    reader (:mod:`dsaudit.safe_read`); raise :class:`ConfigError` naming the file."""
+    try:
+        return read_guarded(path, display, limits.max_file_bytes)
+    except SourceError as exc:  # LimitError too: its message names limits.max_file_bytes
+        raise ConfigError(f"cannot read file: {exc.message}", file=display) from None
+
+
+def read_document(
+    path: Path, display: str, fmt: str, schema: str, limits: Limits = DEFAULT_LIMITS
+) -> tuple[Any, Any, str]:
     """Parse ``path`` (``yaml`` or ``json``) and validate it against ``schema``.
 
-    Returns ``(data, locator)``; raises :class:`ConfigError` with file and line.
+    Returns ``(data, locator, sha256)``; raises :class:`ConfigError` with file and line.
     """
     from dsaudit.parsers.structured import parse_structured
 
+    read = read_input(path, display, limits)
     try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read file: {exc.strerror or exc}", file=display) from exc
-    try:
-        docs = parse_structured(display, content, fmt, DEFAULT_LIMITS)
+        docs = parse_structured(display, read.content, fmt, limits)
     except SourceError as exc:
         raise ConfigError(exc.message, file=display, line=exc.line) from exc
     if not docs or docs[0].data is None:
-        return None, None
+        return None, None, read.sha256
     data, locator = _iso_dates(docs[0].data), docs[0].locator
     error = best_match(schema_validator(schema).iter_errors(data))
     if error is not None:
         message = _label(data, tuple(error.absolute_path)) + _describe(error)
         raise ConfigError(message, file=display, line=line_of(locator, tuple(error.absolute_path)))
-    return data, locator
+    return data, locator, read.sha256
 
 
 def line_of(locator: Any, path: Sequence[PathKey]) -> int | None:
@@ -197,10 +206,9 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def input_record(path: Path, display: str, kind: str) -> dict[str, Any]:
+def input_record(display: str, kind: str, sha256: str) -> dict[str, Any]:
     """A report ``inputs`` entry (path, SHA-256, kind) for a file that shaped the results."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return {"path": display, "sha256": digest, "kind": kind}
+    return {"path": display, "sha256": sha256, "kind": kind}
 
 
 def add_input(audit: AuditResult, record: dict[str, Any]) -> None:
@@ -212,12 +220,21 @@ def add_input(audit: AuditResult, record: dict[str, Any]) -> None:
 # -- waivers ------------------------------------------------------------------------------
 
 
-def load_waivers(path: Path, display: str | None = None) -> list[Waiver]:
+def load_waivers(
+    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> list[Waiver]:
     """Read, validate and check a waivers file; raise ConfigError naming file and line."""
+    return read_waivers(path, display, limits)[0]
+
+
+def read_waivers(
+    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[Waiver], str]:
+    """:func:`load_waivers` and the SHA-256 of the file as it was read."""
     shown = display or path.as_posix()
-    data, locator = read_document(path, shown, "yaml", "waivers.schema.json")
+    data, locator, sha256 = read_document(path, shown, "yaml", "waivers.schema.json", limits)
     if data is None:
-        return []
+        return [], sha256
     out: list[Waiver] = []
     seen: dict[str, str] = {}
     for index, item in enumerate(data.get("waivers", [])):
@@ -237,7 +254,8 @@ def load_waivers(path: Path, display: str | None = None) -> list[Waiver]:
         if _same_person(item["requested_by"], item["approved_by"]):
             raise ConfigError(
                 f"waiver {waiver_id}: approved_by must differ from requested_by "
-                f"({item['approved_by']!r}); risk is accepted by someone other than who asks",
+                f"({quote_value(item['approved_by'])}); risk is accepted by someone other "
+                "than who asks",
                 file=shown,
                 line=where("approved_by"),
             )
@@ -247,7 +265,8 @@ def load_waivers(path: Path, display: str | None = None) -> list[Waiver]:
                 dates[key] = dt.date.fromisoformat(item[key])
             except ValueError:
                 raise ConfigError(
-                    f"waiver {waiver_id}: {key} {item[key]!r} is not a valid date (YYYY-MM-DD)",
+                    f"waiver {waiver_id}: {key} {quote_value(item[key])} is not a valid date "
+                    "(YYYY-MM-DD)",
                     file=shown,
                     line=where(key),
                 ) from None
@@ -273,7 +292,7 @@ def load_waivers(path: Path, display: str | None = None) -> list[Waiver]:
                 record=dict(item),
             )
         )
-    return out
+    return out, sha256
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -358,6 +377,6 @@ def modify(audit: AuditResult, config: ProjectConfig) -> None:
     if config.waivers is None:
         return
     display = display_path(config.waivers, config.root)
-    waivers = load_waivers(config.waivers, display)
-    add_input(audit, input_record(config.waivers, display, "waivers"))
+    waivers, sha256 = read_waivers(config.waivers, display, config.limits)
+    add_input(audit, input_record(display, "waivers", sha256))
     apply_waivers(audit, waivers, config.as_of)

@@ -204,9 +204,9 @@ def _check_risk_files(cfg: Any) -> None:
     from dsaudit.waivers import display_path, load_waivers
 
     if cfg.waivers is not None:
-        load_waivers(cfg.waivers, display_path(cfg.waivers, cfg.root))
+        load_waivers(cfg.waivers, display_path(cfg.waivers, cfg.root), cfg.limits)
     if cfg.baseline is not None:
-        load_baseline(cfg.baseline, display_path(cfg.baseline, cfg.root))
+        load_baseline(cfg.baseline, display_path(cfg.baseline, cfg.root), cfg.limits)
 
 
 def render_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, quiet: bool,

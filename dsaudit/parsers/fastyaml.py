@@ -52,6 +52,15 @@ class Fallback(Exception):
     """The document needs the strict loader (tags, anchors, merge keys, duplicates, errors)."""
 
 
+class BadScalar(Exception):
+    """A plain scalar that resolves to a type whose constructor refuses it (an impossible date
+    such as ``2026-02-30``); carries the value, its 1-based line and the constructor's error."""
+
+    def __init__(self, value: str, line: int, error: Exception) -> None:
+        super().__init__(value, line, error)
+        self.value, self.line, self.error = value, line, error
+
+
 class _Constructor(SafeConstructor):
     """Only used to convert the occasional non-trivial scalar (timestamps, hex, ...)."""
 
@@ -73,6 +82,12 @@ def _resolve_plain(value: str) -> Any:
                 raise Fallback(tag)
             return construct(_constructor, ScalarNode(tag, value))
     return value
+
+
+def resolved_tag(value: str) -> str | None:
+    """The tag the safe loader resolves plain scalar ``value`` to (None: a string)."""
+    resolvers = _RESOLVERS.get(value[0] if value else "", [])
+    return next((tag for tag, regexp in (*resolvers, *_WILDCARD) if regexp.match(value)), None)
 
 
 def available() -> bool:
@@ -139,7 +154,10 @@ def _run(
                 value = ev.value
                 val = cache.get(value, missing)
                 if val is missing:
-                    val = _resolve_plain(value)
+                    try:
+                        val = _resolve_plain(value)
+                    except (ValueError, OverflowError) as exc:  # 2026-02-30, a huge int
+                        raise BadScalar(value, ev.start_mark.line + 1, exc) from None
                     if len(cache) < _MAX_CACHE:
                         cache[value] = val
             elif ev.tag is None or ev.tag == "!" or (ev.implicit[1] and ev.tag == _STR):

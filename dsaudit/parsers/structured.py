@@ -39,6 +39,7 @@ from dsaudit.parsers.textguard import (
 )
 from dsaudit.parsers.yamllines import RECORD_LINES_MIN_BYTES, YamlLocator, YamlSource
 from dsaudit.parsers.yamlsafe import load_yaml
+from dsaudit.quoting import clip_text, quote_value
 
 __all__ = [
     "BUILTIN_PARSERS",
@@ -192,7 +193,9 @@ def _json_duplicate_error(display_path: str, text: bytes) -> ParseError:
         return ParseError("duplicate key", file=display_path)
     key, first_line, line = found
     return ParseError(
-        f"duplicate key {key!r} (first at line {first_line})", file=display_path, line=line
+        f"duplicate key {quote_value(key)} (first at line {first_line})",
+        file=display_path,
+        line=line,
     )
 
 
@@ -333,7 +336,7 @@ def _ini_error(display_path: str, exc: configparser.Error, offset: int) -> Parse
         line = exc.errors[0][0]
         message = "invalid INI: not a [section], key = value or comment line"  # no quote: secrets
     elif isinstance(exc, configparser.DuplicateOptionError):
-        message = f"duplicate key {exc.option!r} in section [{exc.section}]"
+        message = f"duplicate key {quote_value(exc.option)} in section [{clip_text(exc.section)}]"
     elif isinstance(exc, configparser.DuplicateSectionError):
         message = f"duplicate section [{exc.section}]"
     else:

@@ -32,6 +32,7 @@ from dsaudit.errors import ConfigError, LimitError, ParseError
 from dsaudit.limits import Limits
 from dsaudit.parsers import fastyaml
 from dsaudit.parsers.textguard import yaml_depth_bound
+from dsaudit.quoting import quote_value
 
 _ALIAS_CANDIDATE = re.compile(rb"\*[0-9A-Za-z_\-]")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -172,6 +173,8 @@ def load_yaml(
         except fastyaml.Fallback:
             if records is not None:
                 records.clear()
+        except fastyaml.BadScalar as exc:
+            raise _bad_scalar(display_path, exc) from None
     documents: list[tuple[int, Any]] = []
     gc_was_enabled = gc.isenabled()
     gc.disable()
@@ -188,7 +191,7 @@ def load_yaml(
             index += 1
     except _DuplicateKey as exc:
         raise ParseError(
-            f"duplicate key {exc.key!r} (first at line {exc.first_line})",
+            f"duplicate key {quote_value(exc.key)} (first at line {exc.first_line})",
             file=display_path,
             line=exc.line,
         ) from None
@@ -217,6 +220,22 @@ def load_yaml(
         if gc_was_enabled:
             gc.enable()
     return documents
+
+
+def _bad_scalar(display_path: str, exc: fastyaml.BadScalar) -> Exception:
+    """The error for a plain scalar no constructor accepts, with its line.
+
+    An integer too long to convert is re-raised as it is (the parser reports it with the hint
+    to quote it); anything else is a ParseError naming the value, the line and why."""
+    if "integer string conversion" in str(exc.error):
+        return exc.error
+    tag = fastyaml.resolved_tag(exc.value) or ""
+    what = "date" if tag.endswith(":timestamp") else tag.rpartition(":")[2] or "value"
+    return ParseError(
+        f"invalid {what} {quote_value(exc.value)}: {exc.error}; quote it if it is meant as text",
+        file=display_path,
+        line=exc.line,
+    )
 
 
 def _failing_node(content: bytes) -> tuple[int | None, str | None]:

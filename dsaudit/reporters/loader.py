@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dsaudit.errors import ConfigError, UsageError
+from dsaudit.errors import ConfigError, SourceError, UsageError
+from dsaudit.limits import MAX_REPORT_BYTES
 from dsaudit.models import (
     AuditResult,
     Evidence,
@@ -25,8 +26,10 @@ from dsaudit.models import (
     Severity,
     Status,
 )
+from dsaudit.quoting import quote_value
 from dsaudit.redact import redact_audit
 from dsaudit.reporters.json_report import FORMAT_NAME, FORMAT_VERSION
+from dsaudit.safe_read import read_guarded
 
 
 @dataclass(slots=True)
@@ -83,7 +86,9 @@ class _Reader:
             return enum(value)
         except ValueError:
             allowed = ", ".join(str(member) for member in enum)
-            raise self.fail(f"{where}/{key}", f"{value!r} is not one of: {allowed}") from None
+            raise self.fail(
+                f"{where}/{key}", f"{quote_value(value)} is not one of: {allowed}"
+            ) from None
 
 
 def load_report(path: str | Path) -> AuditResult:
@@ -94,9 +99,11 @@ def load_report(path: str | Path) -> AuditResult:
     """
     display = Path(path).as_posix()
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read report: {exc.strerror or exc}", file=display) from exc
+        read = read_guarded(path, display, MAX_REPORT_BYTES, limit_name="MAX_REPORT_BYTES",
+                            raise_with=None)  # fmt: skip
+        text = read.content.decode("utf-8")
+    except SourceError as exc:  # a FIFO or device is refused, a huge file before it is read
+        raise ConfigError(f"cannot read report: {exc.message}", file=display) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"report is not UTF-8 text: {exc.reason}", file=display) from exc
     try:

@@ -5,12 +5,8 @@ One unreadable or unparseable file becomes an error result; every other file is 
 
 from __future__ import annotations
 
-import errno
 import fnmatch
 import gc
-import hashlib
-import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -20,6 +16,7 @@ from dsaudit.errors import PLUGIN_FAILURES, ConfigError, LimitError, SourceError
 from dsaudit.models import Location, Resource, Result, Severity, tool_error
 from dsaudit.names import shown_name
 from dsaudit.parsecache import ParseCache, cached_parse
+from dsaudit.safe_read import read_guarded
 from dsaudit.sources import SourceContext
 from dsaudit.workers import ordered_map
 
@@ -75,26 +72,16 @@ def parse_file(
     full = root / rel
     rel = shown_name(rel)  # from here on, the name as reports show it (see dsaudit.names)
     try:
-        # O_NONBLOCK and fstat: a path that became a FIFO or device since discovery is refused
-        # instead of blocking the audit forever.
-        with open(os.open(full, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise OSError(errno.EINVAL, "not a regular file (it changed after discovery)")
-            size = info.st_size
-            if size > limits.max_file_bytes:
-                raise LimitError(
-                    f"file is {size} bytes; the limit max_file_bytes is {limits.max_file_bytes}",
-                    limit="max_file_bytes",
-                    file=rel,
-                )
-            content = handle.read()
+        # Non-blocking open and fstat (dsaudit.safe_read): a path that became a FIFO or
+        # device since discovery is refused instead of blocking the audit forever.
+        read = read_guarded(full, rel, limits.max_file_bytes, stat_first=False)
     except LimitError as exc:
         return [], [tool_error("DSAUDIT-LIMIT", "config", rel, str(exc), Location(rel))], None
-    except OSError as exc:
-        message = f"{rel}: cannot read file: {exc.strerror or exc}"
+    except SourceError as exc:
+        message = f"{rel}: cannot read file: {exc.message}"
         return [], [tool_error("DSAUDIT-PARSE", "config", rel, message, Location(rel))], None
-    digest = {"path": rel, "sha256": hashlib.sha256(content).hexdigest(), "kind": "config"}
+    content = read.content
+    digest = {"path": rel, "sha256": read.sha256, "kind": "config"}
     try:
         if getattr(parser, "reads_includes", False):
             docs = parser.parse(rel, content, limits, root=root)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,13 +17,19 @@ def inventory_files(root: Path, patterns: list[str]) -> list[Path]:
     found: dict[Path, None] = {}
     for pattern in patterns:
         candidate = root / pattern
-        if not any(ch in pattern for ch in "*?[") and candidate.is_file():
+        if not any(ch in pattern for ch in "*?[") and _is_file_entry(candidate):
             found[candidate.resolve()] = None
             continue
         for path in _expand(root, pattern):
-            if path.is_file():
+            if _is_file_entry(path):
                 found[path.resolve()] = None
     return list(found)
+
+
+def _is_file_entry(path: Path) -> bool:
+    """Anything but a folder (or nothing): a FIFO or device named like an inventory file is
+    kept, so that reading it reports what it is instead of skipping it silently."""
+    return path.exists() and not path.is_dir()
 
 
 def _expand(root: Path, pattern: str) -> list[Path]:
@@ -44,30 +49,51 @@ class InventorySource:
         if not files:
             return
         root = ctx.config.root
-        for path in files:
-            try:
-                rel = path.relative_to(root).as_posix()
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            except (OSError, ValueError):
-                continue
-            ctx.inputs.append({"path": rel, "sha256": digest, "kind": "inventory"})
+        digests: dict[str, str] = {}
         try:
             inventory = load_inventory(
-                files, root, ctx.config.limits, ctx.taxonomy, jobs=ctx.config.jobs, cache=ctx.cache
+                files,
+                root,
+                ctx.config.limits,
+                ctx.taxonomy,
+                jobs=ctx.config.jobs,
+                cache=ctx.cache,
+                digests=digests,
             )
         except InventoryError as exc:
+            _record_inputs(ctx, root, files, digests)
             for problem in getattr(exc, "errors", None) or [exc]:
                 yield _error(problem)
             return
         except DsauditError as exc:
+            _record_inputs(ctx, root, files, digests)
             yield _error(exc)
             return
+        _record_inputs(ctx, root, files, digests)
         for res in inventory.resources:
             if res.kind == "system":
                 ctx.systems.append(dict(res.attributes))
             elif res.kind == "dataset" and res.attributes.get("system"):
                 ctx.datasets_by_system.setdefault(str(res.attributes["system"]), []).append(res.id)
         yield from inventory.resources
+
+
+def _record_inputs(
+    ctx: SourceContext, root: Path, files: list[Path], digests: dict[str, str]
+) -> None:
+    """Add an ``inputs`` entry for every inventory file inside ``root`` that was read, with
+    the SHA-256 of the bytes that were parsed (each file is read once)."""
+    inside = {_display(path, root) for path in files}
+    for display, sha256 in digests.items():
+        if display in inside:
+            ctx.inputs.append({"path": display, "sha256": sha256, "kind": "inventory"})
+
+
+def _display(path: Path, root: Path) -> str | None:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
 
 
 def _error(exc: DsauditError) -> Result:
