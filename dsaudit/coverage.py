@@ -24,6 +24,7 @@ from dsaudit.errors import ConfigError, SourceError
 from dsaudit.limits import DEFAULT_LIMITS
 from dsaudit.models import LineLocator, PathKey, Rule
 from dsaudit.parsers.structured import parse_structured
+from dsaudit.safe_read import read_guarded
 
 _KEYS = {"law", "article", "former_article", "renumbered_on", "title", "checkable", "reason"}
 _REQUIRED = ("law", "article", "title", "checkable")
@@ -205,9 +206,9 @@ def load_provisions(path: Path | None = None) -> tuple[dict[str, str], list[Prov
     path = path or default_provisions_path()
     shown = str(path)
     try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read provisions file: {exc.strerror}", file=shown) from exc
+        content = read_guarded(path, shown, DEFAULT_LIMITS.max_file_bytes, raise_with=None).content
+    except SourceError as exc:
+        raise ConfigError(f"cannot read provisions file: {exc.message}", file=shown) from None
     try:
         docs = parse_structured(shown, content, "yaml", DEFAULT_LIMITS)
     except SourceError as exc:

@@ -29,6 +29,7 @@ from dsaudit.models import (
 from dsaudit.msgtemplate import render_template
 from dsaudit.operators import to_date
 from dsaudit.paths import MISSING, format_path
+from dsaudit.quoting import clip_text
 from dsaudit.redact import evidence_text
 
 MAX_EVIDENCE = 8
@@ -262,7 +263,7 @@ def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
     first_value = evidence[0].value if evidence else ""
     values = {
         **rule.params,
-        "value": first_value,
+        "value": clip_text(str(first_value)),  # templates show str(value); bounded
         "path": format_path(path) if path else "",
         "resource": res.id,
         "kind": res.kind,

@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from dsaudit.quoting import bound_message
+
 PathKey = str | int
 """One step of a path into a document: a mapping key or a list index."""
 
@@ -254,7 +256,9 @@ def tool_error(
     detail: str | None = None,
     severity: Severity = Severity.HIGH,
 ) -> Result:
-    """An error result not produced by a rule (unparseable file, raising plugin, ...)."""
+    """An error result not produced by a rule (unparseable file, raising plugin, ...); a
+    message longer than ``limits.MAX_MESSAGE_CHARS`` has its middle cut."""
+    message = bound_message(message)
     return Result(
         rule_id=rule_id,
         status=Status.ERROR,

@@ -20,6 +20,7 @@ from dsaudit.limits import DEFAULT_LIMITS
 from dsaudit.models import Resource, Rule, Status
 from dsaudit.packs import Pack, compile_rule
 from dsaudit.parsers.structured import parse_structured
+from dsaudit.safe_read import read_guarded
 
 DEFAULT_AS_OF = dt.date(2026, 6, 1)
 EXPECTATIONS = ("pass", "fail", "not_applicable", "error")
@@ -73,7 +74,8 @@ def load_cases(pack: Pack) -> tuple[list[Case], list[str]]:
     for path in sorted(pack.tests_dir.glob("*.y*ml")) if pack.tests_dir.is_dir() else []:
         shown = f"{pack.name}/tests/{path.name}"
         try:
-            docs = parse_structured(shown, path.read_bytes(), "yaml", DEFAULT_LIMITS)
+            content = read_guarded(path, shown, DEFAULT_LIMITS.max_file_bytes, raise_with=None)
+            docs = parse_structured(shown, content.content, "yaml", DEFAULT_LIMITS)
         except Exception as exc:
             problems.append(f"{shown}: {exc}")
             continue

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dsaudit.config import ProjectConfig
+from dsaudit.errors import SourceError
 from dsaudit.models import AuditResult, Result, Status
+from dsaudit.safe_read import read_guarded
 
 MARKER = "dsaudit:ignore"
 
@@ -98,10 +100,8 @@ def _read(root: Path, rel: str, max_bytes: int) -> str | None:
     if not path.is_relative_to(root) or not path.is_file():
         return None
     try:
-        if path.stat().st_size > max_bytes:
-            return None
-        data = path.read_bytes()
-    except OSError:
+        data = read_guarded(path, rel, max_bytes).content
+    except SourceError:  # and LimitError: the file's own result already says so
         return None
     if _MARKER_BYTES not in data:
         return None

@@ -26,6 +26,7 @@ from typing import Any
 from dsaudit.errors import LimitError, ParseError
 from dsaudit.limits import Limits
 from dsaudit.models import PathKey
+from dsaudit.safe_read import read_guarded
 
 MAX_INCLUDE_DEPTH = 16
 """Nesting limit for includes (OpenSSH uses the same bound)."""
@@ -328,7 +329,8 @@ class Includes:
                 record.status = "cycle"
                 continue
             record.files.append(shown)
-            out.append(IncludedFile(shown, decode(shown, real.read_bytes(), self.limits)))
+            content = read_guarded(real, shown, self.limits.max_file_bytes).content
+            out.append(IncludedFile(shown, decode(shown, content, self.limits)))
         if not record.files and record.status == "read":
             record.status = "missing" if not optional else "missing_optional"
         return out

@@ -42,6 +42,7 @@ from dsaudit.parsers.lines import (
     strip_comment,
     to_scalar,
 )
+from dsaudit.safe_read import read_guarded
 
 PERIOD_DAYS: dict[str, float] = {
     "hourly": 1 / 24,
@@ -208,7 +209,8 @@ def _inherited(
     if not full.is_file():
         return {}, None
     reader = _Reader(main.as_posix(), None)
-    reader.read(decode(main.as_posix(), full.read_bytes(), limits))
+    content = read_guarded(full, main.as_posix(), limits.max_file_bytes).content
+    reader.read(decode(main.as_posix(), content, limits))
     host = host_root(main.as_posix())
     for _, pattern, globals_then in reader.include_lines:
         rel = (host / pattern.lstrip("/")) if pattern.startswith("/") else main.parent / pattern

@@ -39,6 +39,7 @@ from dsaudit.errors import LimitError, ParseError
 from dsaudit.limits import Limits
 from dsaudit.parsers.base import ParsedDocument
 from dsaudit.parsers.lines import Includes, LineMap, decode, host_root
+from dsaudit.safe_read import read_guarded
 
 UNIT_DIRS = frozenset({"conf.d", "sites-enabled", "sites-available"})
 WEAK_CIPHER_MARKERS = ("RC4", "DES", "MD5", "NULL", "EXP", "ADH", "AECDH", "LOW", "IDEA", "SEED")
@@ -329,7 +330,8 @@ def _inherited(
     full = root / main
     if not full.is_file():
         return {}, None, "http"
-    text = decode(main.as_posix(), full.read_bytes(), limits)
+    content = read_guarded(full, main.as_posix(), limits.max_file_bytes).content
+    text = decode(main.as_posix(), content, limits)
     includes = Includes(root, main.as_posix(), limits)
     builder = _Builder(main.as_posix(), includes, main.parent, limits.max_depth)
     data = _new_block("", [])
