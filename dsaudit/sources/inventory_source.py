@@ -27,9 +27,12 @@ def inventory_files(root: Path, patterns: list[str]) -> list[Path]:
 
 
 def _is_file_entry(path: Path) -> bool:
-    """Anything but a folder (or nothing): a FIFO or device named like an inventory file is
-    kept, so that reading it reports what it is instead of skipping it silently."""
-    return path.exists() and not path.is_dir()
+    """A regular file, or a FIFO, socket or device named like an inventory file: kept, so that
+    reading it reports what it is instead of skipping it silently. A symbolic link to one is
+    left to discovery, which reports it under its own name (a link out of the target)."""
+    if path.is_file():
+        return True
+    return not path.is_symlink() and path.exists() and not path.is_dir()
 
 
 def _expand(root: Path, pattern: str) -> list[Path]:
