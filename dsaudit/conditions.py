@@ -283,7 +283,7 @@ def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
     if not preds:
         raise _fail(f"condition on path {spec.text!r} has no operator", where)
     pred = preds[0] if len(preds) == 1 else (lambda v, ctx: all(p(v, ctx) for p in preds))
-    match = tree.get("match", "all")
+    match: str = tree.get("match", "all")
     if match not in MATCH_MODES:
         raise _fail(f"'match' must be one of {list(MATCH_MODES)}, got {match!r}", where)
     if not spec.is_multi:
@@ -488,7 +488,8 @@ def resource_memo(ctx: EvalContext) -> dict[Any, bool] | None:
     facts = ctx.facts
     try:
         if facts.memo_ctx is ctx and facts.memo_item is ctx.resource.attributes:
-            return facts.memo
+            kept: dict[Any, bool] | None = facts.memo
+            return kept
         facts.memo_ctx = ctx
         facts.memo_item = ctx.resource.attributes
         memo: dict[Any, bool] = {}

@@ -139,8 +139,7 @@ def _manual(rule: Rule, res: Resource, facts: Facts) -> tuple[Status, str, tuple
         for e in facts.by_kind.get("evidence", [])
         if e.attributes.get("provision") in (rule.manual_provision, rule.id)
     ]
-    dated = [(to_date(e.get("date")), e) for e in entries]
-    dated = [(d, e) for d, e in dated if d is not None]
+    dated = [(d, e) for e in entries if (d := to_date(e.get("date"))) is not None]
     if not dated:
         return Status.FAIL, f"no evidence recorded for {rule.manual_provision}", ()
     date, entry = max(dated, key=lambda pair: pair[0])
@@ -292,7 +291,7 @@ def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
     )
 
 
-def _rule_error(rule: Rule, res: Resource, exc: Exception) -> Result:
+def _rule_error(rule: Rule, res: Resource, exc: BaseException) -> Result:
     result = tool_error(
         rule.id,
         res.kind,

@@ -27,7 +27,7 @@ def hook_functions() -> list[object]:
         for name, obj in vars(hookspecs).items()
         if name.startswith("dsaudit_") and callable(obj)
     ]
-    return sorted(funcs, key=lambda f: inspect.getsourcelines(f)[1])  # type: ignore[arg-type]
+    return sorted(funcs, key=lambda f: inspect.getsourcelines(f)[1])
 
 
 def render() -> str:

@@ -140,7 +140,9 @@ def _label(data: Any, path: Sequence[PathKey]) -> str:
 
 def _describe(error: ValidationError) -> str:
     if error.validator == "required":
-        missing = [k for k in error.validator_value if k not in (error.instance or {})]
+        instance = error.instance if isinstance(error.instance, Mapping) else {}
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        missing = [k for k in required if k not in instance]
         name = missing[0] if missing else str(error.validator_value)
         why = _REFUSED.get(name)
         return f"missing '{name}'" + (f": {why}" if why else "")

@@ -27,7 +27,7 @@ from yaml.resolver import Resolver
 try:
     from yaml._yaml import CParser
 except ImportError:  # pragma: no cover - libyaml missing; yamlsafe warns about it
-    CParser = None
+    CParser = None  # type: ignore[misc, assignment]
 
 _STR = "tag:yaml.org,2002:str"
 _RESOLVERS: dict[Any, list[tuple[str, Any]]] = Resolver.yaml_implicit_resolvers

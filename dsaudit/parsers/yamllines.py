@@ -285,7 +285,7 @@ def _plain_scalar_value(raw: str) -> Any:
 
     loader = yaml.SafeLoader("")
     try:
-        tag = loader.resolve(yaml.ScalarNode, raw, (True, False))
+        tag = loader.resolve(yaml.ScalarNode, raw, (True, False))  # type: ignore[no-untyped-call]
         return loader.construct_object(yaml.ScalarNode(tag, raw))
     except yaml.YAMLError:
         return raw

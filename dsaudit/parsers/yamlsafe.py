@@ -94,7 +94,10 @@ def _make_loader() -> type:
         def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
             if not isinstance(node, MappingNode):
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+                    None,
+                    None,
+                    f"expected a mapping node, but found {type(node).__name__}",
+                    node.start_mark,
                 )
             own = node.value
             self.flatten_mapping(node)
@@ -291,7 +294,7 @@ def check_depth_exactly(display_path: str, content: bytes, max_depth: int) -> No
     depth = 0
     try:
         while loader.check_event():
-            event = loader.get_event()
+            event = loader.get_event()  # type: ignore[no-untyped-call]
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > max_depth:
@@ -300,7 +303,7 @@ def check_depth_exactly(display_path: str, content: bytes, max_depth: int) -> No
                         "refused before parsing",
                         limit="max_depth",
                         file=display_path,
-                        line=event.start_mark.line + 1,
+                        line=event.start_mark.line + 1 if event.start_mark else None,
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1

@@ -111,9 +111,9 @@ def summarize(audit: AuditResult) -> Summary:
             laws.setdefault(ref.law, LawSummary(ref.law))
     if isinstance(listed_later, dict):
         for rule_id, count in listed_later.items():
-            rule = audit.rules.get(rule_id)
-            if rule is not None and isinstance(count, int):
-                for law in {ref.law for ref in rule.refs}:
+            listed_rule = audit.rules.get(rule_id)
+            if listed_rule is not None and isinstance(count, int):
+                for law in {ref.law for ref in listed_rule.refs}:
                     laws[law].counts[str(Status.PASS)] += count
     posture = _posture(by_status)
     return Summary(
