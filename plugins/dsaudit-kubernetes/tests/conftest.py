@@ -13,11 +13,10 @@ if str(SRC) not in sys.path:
 
 
 @pytest.fixture
-def host(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def host():  # type: ignore[no-untyped-def]
     """Built-in plugins plus this one, from src/ (an installed copy is not loaded twice)."""
-    from dsaudit.plugins import get_plugin_host
+    from dsaudit import testing
 
     from dsaudit_kubernetes import plugin
 
-    monkeypatch.setenv("DSAUDIT_DISABLE_PLUGIN_AUTOLOAD", "1")
-    return get_plugin_host(extra_plugins=[("kubernetes", plugin)])
+    return testing.plugin_host(("kubernetes", plugin))

@@ -12,10 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dsaudit.audit import run_audit
-from dsaudit.config import ProjectConfig
-from dsaudit.models import AuditResult
-from dsaudit.plugins import get_plugin_host
+from dsaudit import AuditResult, ProjectConfig, run_audit, testing
 
 from dsaudit_sink import delivery
 from dsaudit_sink.plugin import Collector
@@ -101,7 +98,7 @@ def _run(project: ProjectConfig, monkeypatch: pytest.MonkeyPatch, **env: str) ->
             if result.resource_id == "b.yaml":
                 result.baselined = True
 
-    host = get_plugin_host(extra_plugins=[("sink", Collector())])
+    host = testing.plugin_host(("sink", Collector()))
     return run_audit(project, host=host, modifiers=[baseline_b])
 
 
@@ -162,7 +159,7 @@ def test_state_does_not_leak_between_audits(
     monkeypatch.setenv("DSAUDIT_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.setenv("DSAUDIT_SINK_TICKETS_FILE", str(out))
     for _ in range(2):
-        run_audit(project, host=get_plugin_host(extra_plugins=[("sink", sink)]))
+        run_audit(project, host=testing.plugin_host(("sink", sink)))
         assert len(json.loads(out.read_text(encoding="utf-8"))["issueUpdates"]) == 3
     assert sink.results == []
 

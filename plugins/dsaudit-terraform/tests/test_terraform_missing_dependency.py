@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from dsaudit.errors import ParseError
-from dsaudit.limits import DEFAULT_LIMITS
+from dsaudit import DEFAULT_LIMITS, ParseError
 
 from dsaudit_terraform.parser import TerraformParser
 

@@ -2,45 +2,35 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
 import pytest
-from dsaudit import ruletests
-from dsaudit.audit import run_audit
-from dsaudit.conditions import CompileEnv
-from dsaudit.config import ProjectConfig
-from dsaudit.packs import load_pack
-from dsaudit.plugins import PluginHost, collect_registry
-from dsaudit.taxonomy import load_taxonomy
+from dsaudit import testing
 
 from dsaudit_terraform import plugin
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def test_every_rule_has_cases_that_hold(host: PluginHost) -> None:
-    env = CompileEnv(checks=collect_registry(host).checks, taxonomy=load_taxonomy())
-    pack = load_pack(plugin.PACK_DIR)
-    report = ruletests.test_pack(pack, env)
-    assert report.ok, (report.missing, report.problems, [o for o in report.outcomes if not o.ok])
-    assert len(pack.rules) == 11
+def test_every_rule_has_cases_that_hold(host: testing.PluginHost) -> None:
+    report = testing.run_pack_cases(plugin.PACK_DIR, host)
+    assert report.ok, report.failures()
+    assert len({o.case.rule_id for o in report.outcomes}) == 11
 
 
-def test_the_plugin_ships_the_pack(host: PluginHost) -> None:
-    registry = collect_registry(host)
+def test_the_plugin_ships_the_pack(host: testing.PluginHost) -> None:
+    registry = testing.registry(host)
     assert ("terraform", plugin.PACK_DIR) in registry.pack_paths
     assert "terraform" in {p.name for p in registry.parsers}
 
 
 def test_audit_of_the_fixtures_finds_each_violation_at_its_line(
-    tmp_path: Path, host: PluginHost
+    tmp_path: Path, host: testing.PluginHost
 ) -> None:
     pytest.importorskip("hcl2", reason="python-hcl2 is not installed (pip install python-hcl2)")
     shutil.copytree(FIXTURES, tmp_path / "infra")
-    config = ProjectConfig(root=tmp_path, packs=["terraform-cn"], as_of=dt.date(2026, 6, 1))
-    audit = run_audit(config, host=host)
+    audit = testing.audit_folder(tmp_path, host, packs=["terraform-cn"])
     assert not audit.errors, [e.message for e in audit.errors]
     failing = sorted((r.rule_id, str(r.location)) for r in audit.results if r.status == "fail")
     assert failing == [
@@ -61,13 +51,12 @@ def test_audit_of_the_fixtures_finds_each_violation_at_its_line(
 
 
 def test_an_invalid_tf_file_is_an_error_result_and_the_rest_is_audited(
-    tmp_path: Path, host: PluginHost
+    tmp_path: Path, host: testing.PluginHost
 ) -> None:
     pytest.importorskip("hcl2", reason="python-hcl2 is not installed (pip install python-hcl2)")
     shutil.copytree(FIXTURES / "alicloud", tmp_path / "ok")
     (tmp_path / "broken.tf").write_text('resource "a" "b" {\n  x = \n}\n', encoding="utf-8")
-    config = ProjectConfig(root=tmp_path, packs=["terraform-cn"], as_of=dt.date(2026, 6, 1))
-    audit = run_audit(config, host=host)
+    audit = testing.audit_folder(tmp_path, host, packs=["terraform-cn"])
     [error] = audit.errors
     assert (error.rule_id, str(error.location)) == ("DSAUDIT-PARSE", "broken.tf:2")
     assert any(r.rule_id == "TF-ALI-OSS-PUBLIC" and r.status == "fail" for r in audit.results)

@@ -9,8 +9,7 @@ import pytest
 
 pytest.importorskip("hcl2", reason="python-hcl2 is not installed (pip install python-hcl2)")
 
-from dsaudit.errors import ParseError
-from dsaudit.limits import DEFAULT_LIMITS
+from dsaudit import DEFAULT_LIMITS, ParseError
 
 from dsaudit_terraform.parser import TerraformParser
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from dsaudit.pidetect import find_pi
+from dsaudit import find_pi
 
 from dsaudit_kubernetes.manifests import PathT, command_line, containers, is_manifest
 

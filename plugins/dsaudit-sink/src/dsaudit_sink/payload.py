@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from dsaudit.models import AuditResult, Result, Severity, Status
+from dsaudit import AuditResult, Result, Severity, Status
 
 SCHEMA = "dsaudit-sink/1"
 PRIORITY = {

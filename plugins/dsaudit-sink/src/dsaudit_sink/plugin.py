@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dsaudit
-from dsaudit.models import AuditResult, Result, Severity
+from dsaudit import AuditResult, Result, Severity
 
 from dsaudit_sink import delivery, payload
 

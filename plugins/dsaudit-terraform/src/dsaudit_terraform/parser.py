@@ -27,9 +27,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
-from dsaudit.errors import ParseError
-from dsaudit.limits import Limits
-from dsaudit.parsers.base import ParsedDocument
+from dsaudit import Limits, ParsedDocument, ParseError
 
 from dsaudit_terraform.hclscan import Block, HclLines
 
