@@ -18,7 +18,7 @@ from dsaudit.conditions import CompileEnv
 from dsaudit.config import ProjectConfig
 from dsaudit.engine import build_facts, estimated_results
 from dsaudit.errors import PLUGIN_FAILURES, ConfigError, PackError
-from dsaudit.models import AuditResult, Location, Resource, Result, Rule, Severity, tool_error
+from dsaudit.models import AuditResult, Location, Resource, Result, Rule, tool_error
 from dsaudit.packs import (
     CompiledPacks,
     Pack,
@@ -37,7 +37,6 @@ from dsaudit.taxonomy import load_taxonomy
 PASS_LIST_LIMIT = 200_000
 """With ``passes: auto``, passing results are listed only up to about this many results."""
 
-Progress = Callable[[str, int, int], None]
 """``progress(phase, done, total)``; the CLI shows a bar, the library passes None."""
 
 
@@ -266,10 +265,3 @@ def run_audit(
         "errors": len(audit.errors),
     }
     return audit
-
-
-def severity_at_or_above(severity: Severity, threshold: str) -> bool:
-    """Whether ``severity`` reaches the ``--fail-on`` threshold."""
-    if threshold == "never":
-        return False
-    return severity.rank >= Severity(threshold).rank

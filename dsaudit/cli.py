@@ -7,7 +7,6 @@ stays fast. Sub-commands live in :mod:`dsaudit.commands`.
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 from typing import Any
 
@@ -91,20 +90,11 @@ def _register_builtin_commands() -> None:
     cli.add_command(audit.audit)
     cli.add_command(rules_cmd.rules)
     cli.add_command(plugins_cmd.plugins)
-    for name in ("report_cmd", "coverage_cmd", "baseline_cmd", "init_cmd", "scaffold_cmd"):
-        module = _optional(f"dsaudit.commands.{name}")
-        if module is not None:
-            for command in getattr(module, "COMMANDS", ()):
-                cli.add_command(command)
+    from dsaudit.commands import baseline_cmd, coverage_cmd, init_cmd, report_cmd, scaffold_cmd
 
-
-def _optional(module_name: str) -> Any:
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec(module_name) is None:
-        return None
-    return importlib.import_module(module_name)
+    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, scaffold_cmd):
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 def _terminate(signum: int, frame: Any) -> None:
@@ -116,9 +106,6 @@ def main(argv: list[str] | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _terminate)
-    if argv is None and sys.argv[1:] in (["--version"], ["-V"]):
-        print(f"dsaudit {__version__}")
-        raise SystemExit(0)
     try:
         cli.main(args=argv, prog_name="dsaudit", standalone_mode=True)
     except SystemExit as exc:

@@ -13,7 +13,6 @@
      |    +-- LimitError         a file that exceeds a resource limit (becomes an error result)
      |    +-- InventoryError     an inventory that breaks its schema (exit 2)
      +-- OutputError             a report that cannot be written to its --output path
-     +-- PluginError             a plugin that fails to import or raises in a hook
 """
 
 from __future__ import annotations
@@ -82,10 +81,6 @@ class InventoryError(SourceError):
 
 class OutputError(DsauditError):
     """A report or baseline that cannot be written where it was asked to go."""
-
-
-class PluginError(DsauditError):
-    """A plugin that fails to import, is incompatible, or raises in a hook."""
 
 
 PLUGIN_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)

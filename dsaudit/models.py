@@ -236,16 +236,6 @@ class AuditResult:
 
 _LINE_NUMBER = re.compile(r":\d+(?=[:\s)])|\bline \d+")
 
-TOOL_RULES = {
-    "DSAUDIT-PARSE": "A file could not be parsed or read",
-    "DSAUDIT-LIMIT": "An input exceeded a resource limit",
-    "DSAUDIT-PLUGIN": "A plugin failed to load or raised",
-    "DSAUDIT-RULE": "A rule raised while it was evaluated",
-    "DSAUDIT-INPUT": "An input could not be used",
-    "DSAUDIT-WAIVER": "A waiver problem",
-}
-"""Ids of error results that come from the tool rather than from a rule pack."""
-
 
 def tool_error(
     rule_id: str,

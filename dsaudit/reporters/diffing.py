@@ -49,11 +49,6 @@ class ReportDiff:
         """New failing findings at or above ``fail_on`` (``never`` or None: none)."""
         return failing_at_or_above(list(self.new), fail_on)
 
-    @property
-    def new_errors(self) -> list[Result]:
-        """New error results (the new audit is incomplete where the old one was not)."""
-        return [r for r in self.new if r.status == Status.ERROR]
-
 
 def diff_reports(old: AuditResult, new: AuditResult) -> ReportDiff:
     """Compare ``old`` and ``new`` by fingerprint (see the module docstring).
