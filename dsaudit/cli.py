@@ -23,6 +23,26 @@ class DsauditGroup(click.Group):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plugins_loaded = False
+        self._builtin_names: frozenset[str] = frozenset()
+        self._refused: list[str] = []
+
+    def register_builtin_commands(self) -> None:
+        """Add dsaudit's own commands through the hook (dsaudit.commands.plugin)."""
+        from dsaudit.commands import plugin as builtin_commands
+        from dsaudit.plugins import PluginHost
+
+        host = PluginHost()
+        host.register(builtin_commands, "dsaudit.commands.plugin", "built-in")
+        host.call_each("dsaudit_register_commands", cli=self)
+        self._builtin_names = frozenset(self.commands)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if self._plugins_loaded and name in self._builtin_names:
+            if self.commands.get(str(name)) is not cmd:  # the built-in itself, added again: fine
+                self._refused.append(str(name))
+            return
+        super().add_command(cmd, name)
 
     def _load_plugin_commands(self) -> None:
         if self._plugins_loaded:
@@ -37,6 +57,10 @@ class DsauditGroup(click.Group):
         for problem in host.problems:
             if problem.hook == "dsaudit_register_commands":
                 click.echo(redact_line(f"dsaudit: warning: {problem.message}"), err=True)
+        for name in sorted(set(self._refused)):
+            message = (f"dsaudit: warning: a plugin registers the command {name!r}, which is "
+                       "dsaudit's own; the plugin's is ignored")  # fmt: skip
+            click.echo(redact_line(message), err=True)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
@@ -84,19 +108,6 @@ def cli(ctx: click.Context, verbose: int) -> None:
     ctx.obj["verbose"] = verbose
 
 
-def _register_builtin_commands() -> None:
-    from dsaudit.commands import audit, plugins_cmd, rules_cmd
-
-    cli.add_command(audit.audit)
-    cli.add_command(rules_cmd.rules)
-    cli.add_command(plugins_cmd.plugins)
-    from dsaudit.commands import baseline_cmd, coverage_cmd, init_cmd, report_cmd, scaffold_cmd
-
-    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, scaffold_cmd):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
 def _terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
@@ -114,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(code) from None
 
 
-_register_builtin_commands()
+cli.register_builtin_commands()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -47,6 +47,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dsaudit.checks_time",
     "dsaudit.reporters.plugin",
     "dsaudit.reporters.console",
+    "dsaudit.commands.plugin",
 )
 """Modules registered as built-in plugins, in order."""
 
