@@ -71,7 +71,10 @@ def compile_rules(
 ) -> CompiledPacks:
     """Compile the packs' rules for this run's date, overrides and enabled set."""
     env = CompileEnv(
-        checks=registry.checks, taxonomy=taxonomy, max_regex_length=config.limits.max_regex_length
+        checks=registry.checks,
+        taxonomy=taxonomy,
+        max_regex_length=config.limits.max_regex_length,
+        operators=registry.operators,
     )
     return compile_packs(
         packs,

@@ -55,8 +55,14 @@ class CompileEnv:
     taxonomy: Any = None
     """Used to validate category names at compile time (``category_in``)."""
     max_regex_length: int = 1000
+    operators: Mapping[str, Callable[[Any], Predicate]] | None = None
+    """Operator name -> factory, from ``dsaudit_register_operators``; None: the built-ins."""
     as_of: Any = None
     """The audit date (``datetime.date``); picks the article numbers in force on that date."""
+
+
+def _operators(env: CompileEnv) -> Mapping[str, Callable[[Any], Predicate]]:
+    return env.operators if env.operators is not None else OPERATORS
 
 
 def compile_condition(tree: Any, env: CompileEnv) -> Condition:
@@ -271,7 +277,7 @@ def _predicates(
             if op in REGEX_OPERATORS:
                 preds.append(REGEX_OPERATORS[op](operand, env.max_regex_length))
             else:
-                preds.append(OPERATORS[op](operand))
+                preds.append(_operators(env)[op](operand))
         except (OperandError, UnsafeRegexError) as exc:
             raise _fail(str(exc), (*where, op)) from None
     return preds
@@ -279,7 +285,7 @@ def _predicates(
 
 def _leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
     spec = _path(tree["path"], (*where, "path"))
-    preds = _predicates(tree, env, where, tuple(OPERATORS))
+    preds = _predicates(tree, env, where, (*_operators(env), *REGEX_OPERATORS))
     if not preds:
         raise _fail(f"condition on path {spec.text!r} has no operator", where)
     pred = preds[0] if len(preds) == 1 else (lambda v, ctx: all(p(v, ctx) for p in preds))

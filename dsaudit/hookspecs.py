@@ -86,6 +86,22 @@ def dsaudit_register_checks(register: Callable[[str, Callable[..., Any]], None])
 
 
 @hookspec
+def dsaudit_register_operators(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
+    """Contribute rule-language operators (``{path: P, NAME: operand}`` in a pack).
+
+    Called once at start-up. Call ``register(name, factory)``: ``factory(operand)`` is called
+    when a rule is compiled and returns ``predicate(value, ctx) -> bool``, which is called per
+    value; raise ``dsaudit.operators.OperandError`` (a ``ValueError``) from the factory for an
+    operand it cannot use, and the pack is refused with file and line. The built-in operators
+    (``equals``, ``within_days``, ...) are registered the same way, last, so a plugin may replace
+    one (with a warning); ``regex`` and ``not_regex`` are compiled by RE2 and cannot be replaced.
+
+    :param register: callback taking the operator name and its factory.
+    Added in 0.2.
+    """
+
+
+@hookspec
 def dsaudit_register_reporters(register: Callable[[Any], None]) -> None:
     """Contribute report formats.
 

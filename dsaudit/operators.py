@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dsaudit.hookspecs import hookimpl
 from dsaudit.models import EvalContext
 from dsaudit.paths import MISSING
 
@@ -350,3 +351,10 @@ REGEX_OPERATORS: dict[str, Callable[[Any, int], Predicate]] = {
     "not_regex": _make_not_regex,
 }
 """Operators whose operand is a pattern, built with the pack's ``limits.max_regex_length``."""
+
+
+@hookimpl(trylast=True)
+def dsaudit_register_operators(register: Callable[[str, Callable[[Any], Predicate]], None]) -> None:
+    for name, factory in OPERATORS.items():
+        if name not in REGEX_OPERATORS:
+            register(name, factory)

@@ -266,6 +266,7 @@ def compile_rule(
         checks=env.checks,
         taxonomy=env.taxonomy,
         max_regex_length=env.max_regex_length,
+        operators=env.operators,
         as_of=env.as_of,
     )
 

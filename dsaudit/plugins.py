@@ -35,6 +35,7 @@ from dsaudit.deadline import deadline, import_seconds
 from dsaudit.errors import PLUGIN_FAILURES
 from dsaudit.hookspecs import PLUGIN_API_VERSION, PROJECT
 from dsaudit.isolation import isolate_call, isolate_wrapper
+from dsaudit.operators import REGEX_OPERATORS
 from dsaudit.strictmodes import unsafe_reason
 
 ENTRY_POINT_GROUP = "dsaudit"
@@ -48,6 +49,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dsaudit.reporters.plugin",
     "dsaudit.reporters.console",
     "dsaudit.commands.plugin",
+    "dsaudit.operators",
 )
 """Modules registered as built-in plugins, in order."""
 
@@ -79,6 +81,7 @@ class Registry:
     parsers: list[Any] = field(default_factory=list)
     sources: list[Any] = field(default_factory=list)
     checks: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    operators: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     reporters: dict[str, Any] = field(default_factory=dict)
     pack_paths: list[tuple[str, Path]] = field(default_factory=list)
     problems: list[PluginProblem] = field(default_factory=list)
@@ -376,6 +379,16 @@ def collect_registry(host: PluginHost) -> Registry:
             reg.checks[name] = func
 
     host.call_each("dsaudit_register_checks", register=register_check)
+
+    def register_operator(name: str, factory: Callable[[Any], Any]) -> None:
+        if not callable(factory):
+            raise TypeError(f"operator {name!r} needs a callable factory")
+        if name in REGEX_OPERATORS:
+            raise ValueError(f"operator {name!r} is compiled by RE2 and cannot be replaced")
+        if claim("operator", name):
+            reg.operators[name] = factory
+
+    host.call_each("dsaudit_register_operators", register=register_operator)
     for plugin_name, paths in host.call_each("dsaudit_rule_pack_paths"):
         for p in paths or []:
             reg.pack_paths.append((plugin_name, Path(p)))

@@ -97,7 +97,8 @@ class PackCases:
 
 def run_pack_cases(pack_dir: Path | str, host: PluginHost, only: Sequence[str] = ()) -> PackCases:
     """Run the cases in ``pack_dir/tests`` against the checks ``host`` provides."""
-    env = CompileEnv(checks=collect_registry(host).checks, taxonomy=load_taxonomy())
+    found = collect_registry(host)
+    env = CompileEnv(checks=found.checks, taxonomy=load_taxonomy(), operators=found.operators)
     report = ruletests.test_pack(load_pack(Path(pack_dir)), env, only)
     return PackCases(report.ok, list(report.outcomes), dict(report.missing), list(report.problems))
 

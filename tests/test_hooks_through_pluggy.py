@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from projectkit import AS_OF, tls_rule, write_pack
 
 import dsaudit
@@ -204,3 +205,54 @@ def test_a_plugin_replacing_a_builtin_name_wins_with_a_warning() -> None:
     assert registry.reporters["json"].extension == ".txt"
     assert not registry.problems
     assert any("replaces the built-in reporter 'json'" in w for w in registry.warnings)
+
+
+class _EvenOperator:
+    @dsaudit.hookimpl
+    def dsaudit_register_operators(self, register: Any) -> None:
+        def is_even(operand: Any) -> Any:
+            if not isinstance(operand, bool):
+                raise ValueError("'is_even' needs true or false")
+            return lambda value, ctx: isinstance(value, int) and (value % 2 == 0) is operand
+
+        register("is_even", is_even)
+
+
+def test_a_plugin_operator_is_usable_in_a_pack(tmp_path: Path) -> None:
+    from dsaudit import testing
+
+    rule = tls_rule("KIT-EVEN")
+    rule["applies_to"] = {"kind": "config", "when": {"path": "replicas", "exists": True}}
+    rule["condition"] = {"path": "replicas", "is_even": False}
+    pack = write_pack(tmp_path, [rule])
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "odd.yaml").write_text("replicas: 3\n")
+    (target / "even.yaml").write_text("replicas: 4\n")
+    host = testing.plugin_host(("even", _EvenOperator()))
+    audit = testing.audit_folder(target, host, packs=[str(pack)])
+    statuses = {r.resource_id: str(r.status) for r in audit.results}
+    assert statuses == {"odd.yaml": "pass", "even.yaml": "fail"}
+
+
+def test_without_the_plugin_the_operator_is_unknown(tmp_path: Path) -> None:
+    from dsaudit import testing
+    from dsaudit.errors import PackError
+
+    rule = tls_rule("KIT-EVEN")
+    rule["condition"] = {"path": "replicas", "is_even": False}
+    pack = write_pack(tmp_path, [rule])
+    with pytest.raises(PackError, match='unknown operator "is_even"'):
+        testing.audit_folder(tmp_path, testing.plugin_host(), packs=[str(pack)])
+
+
+def test_regex_operators_cannot_be_replaced() -> None:
+    class Replacer:
+        @dsaudit.hookimpl
+        def dsaudit_register_operators(self, register: Any) -> None:
+            register("regex", lambda operand: lambda value, ctx: True)
+
+    host = get_plugin_host(extra_plugins=[("replacer", Replacer())])
+    registry = collect_registry(host)
+    assert "regex" not in registry.operators
+    assert any("compiled by RE2" in p.message for p in host.problems)

@@ -36,7 +36,7 @@ def _compiled(packs: tuple[str, ...], plugin_dirs: tuple[Path, ...] = ()) -> tup
     from dsaudit.conditions import CompileEnv
     from dsaudit.packs import compile_rule
 
-    env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy())
+    env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy(), operators=registry.operators)
     for pack in loaded:
         for src in pack.rules:
             env_rules.append((pack, compile_rule(src, pack, env), src))
@@ -130,7 +130,7 @@ def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
     from dsaudit.taxonomy import load_taxonomy
 
     registry = collect_registry(get_plugin_host(list(plugin_dirs)))
-    env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy())
+    env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy(), operators=registry.operators)
     for path in paths:
         pack = load_pack(path, root=Path.cwd())
         for src in pack.rules:
@@ -158,7 +158,7 @@ def test_rules(
     from dsaudit.taxonomy import load_taxonomy
 
     registry = collect_registry(get_plugin_host(list(plugin_dirs)))
-    env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy())
+    env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy(), operators=registry.operators)
     dirs = find_pack_dirs(paths or [builtin_packs_dir()])
     if not dirs:
         raise click.ClickException("no rule packs found (a pack is a folder with pack.yaml)")
