@@ -201,6 +201,7 @@ HOOK_ARGS = {
     "dsaudit_register_sources": "register",
     "dsaudit_register_checks": "register",
     "dsaudit_register_reporters": "register",
+    "dsaudit_register_operators": "register",
     "dsaudit_rule_pack_paths": "",
     "dsaudit_ignore_path": "path, config",
     "dsaudit_collect_resources": "config",
