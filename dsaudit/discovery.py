@@ -28,8 +28,10 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dsaudit.limits import Limits
+from dsaudit.regexguard import compile_internal, without_surrogates
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -165,13 +167,19 @@ class GlobSet:
     def matches(self, rel: str, *, is_dir: bool) -> bool:
         """Whether relative POSIX path ``rel`` matches any pattern."""
         compiled = self._dirs if is_dir else self._any
-        return compiled is not None and compiled.fullmatch(rel) is not None
+        if compiled is None:
+            return False
+        try:
+            return compiled.fullmatch(rel) is not None
+        except UnicodeEncodeError:  # an undecodable file name (surrogate escapes)
+            return compiled.fullmatch(without_surrogates(rel)) is not None
 
 
-def _compile(regexes: list[str]) -> re.Pattern[str] | None:
+def _compile(regexes: list[str]) -> Any:
+    """One RE2 pattern for the globs: linear time, whatever globs a config writes."""
     if not regexes:
         return None
-    return re.compile("|".join(f"(?:{r})" for r in regexes), re.S)
+    return compile_internal("(?s)(?:" + "|".join(f"(?:{r})" for r in regexes) + ")")
 
 
 def discover(

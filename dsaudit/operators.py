@@ -91,18 +91,18 @@ def _make_exists(operand: Any) -> Predicate:
 
 
 def _make_regex(operand: Any, max_length: int = 1000) -> Predicate:
-    from dsaudit.regexguard import compile_safe_regex
+    from dsaudit.regexguard import compile_safe_regex, search
 
     pattern = compile_safe_regex(operand, max_length=max_length)
-    return lambda v, ctx: isinstance(v, str) and pattern.search(v) is not None
+    return lambda v, ctx: isinstance(v, str) and search(pattern, v) is not None
 
 
 def _make_not_regex(operand: Any, max_length: int = 1000) -> Predicate:
     """A string value that the pattern does not match (RE2 has no negative lookahead)."""
-    from dsaudit.regexguard import compile_safe_regex
+    from dsaudit.regexguard import compile_safe_regex, search
 
     pattern = compile_safe_regex(operand, max_length=max_length)
-    return lambda v, ctx: isinstance(v, str) and pattern.search(v) is None
+    return lambda v, ctx: isinstance(v, str) and search(pattern, v) is None
 
 
 def _make_contains(operand: Any) -> Predicate:

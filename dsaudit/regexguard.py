@@ -84,3 +84,32 @@ def compile_safe_regex(pattern: Any, *, max_length: int = 1000) -> Regex:
             f"invalid regex {pattern!r}: {reason} (pack regexes are RE2 syntax){_hint(pattern)}"
         ) from None
     return compiled
+
+
+def compile_internal(pattern: str) -> Regex:
+    """Compile a pattern dsaudit built itself from input (a discovery glob) with RE2.
+
+    The pattern's shape comes from the input, so it gets the same linear-time guarantee as a
+    pack regex (``*a*a*a*a*b`` against a long file name would backtrack for minutes in ``re``).
+    """
+    import re2
+
+    compiled: Regex = re2.compile(pattern, _options())
+    return compiled
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (from JSON ``\\ud800`` or undecodable file names) as U+FFFD.
+
+    RE2 matches UTF-8, which has no encoding for a lone surrogate; such a value used to make every
+    regex rule an error. The replacement character still matches ``.`` and ``[^/]``.
+    """
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def search(pattern: Regex, text: str) -> Any:
+    """``pattern.search(text)``, also for text that holds lone surrogates."""
+    try:
+        return pattern.search(text)
+    except UnicodeEncodeError:
+        return pattern.search(without_surrogates(text))

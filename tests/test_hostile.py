@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
 from generate import build_target, deep_flow, many_aliases
 
 TIME_LIMIT = 120
+ROOT = Path(__file__).resolve().parents[1]
 """Seconds an audit of the whole corpus may take before it counts as a hang."""
 
 # file -> (rule id, line or None, text the message must contain)
@@ -623,3 +624,46 @@ def test_reading_a_fifo_does_not_hang(tmp_path: Path) -> None:
     assert resources == []
     assert [e.rule_id for e in errors] == ["DSAUDIT-PARSE"]
     assert "not a regular file" in errors[0].message
+
+
+NOT_BLANK = "[^\\t-\\r\\x1c-\\x1f\\x{85}\\p{Z}]"
+"""The shipped packs' "has a non-blank character" pattern: Python's ``\\S``, spelled for RE2."""
+
+
+def test_the_shipped_not_blank_pattern_matches_pythons_non_space() -> None:
+    import re
+    import unicodedata
+
+    ours = compile_safe_regex(NOT_BLANK)
+    python = re.compile(r"\S")
+    for code in range(0x3100):
+        char = chr(code)
+        if unicodedata.category(char) == "Cs":
+            continue
+        assert (ours.search(char) is not None) is (python.search(char) is not None), hex(code)
+    in_yaml = NOT_BLANK.replace("\\", "\\\\")  # as written inside a double-quoted YAML string
+    shipped = [p for p in (ROOT / "rules").rglob("*.yaml") if in_yaml in p.read_text("utf-8")]
+    assert len(shipped) >= 8
+    assert not [p for p in (ROOT / "rules").rglob("*.yaml") if 'regex: "\\\\S"' in p.read_text()]
+
+
+def test_a_lone_surrogate_in_a_value_is_matched_not_an_error(tmp_path: Path) -> None:
+    rule = tls_rule()
+    rule["applies_to"] = {"kind": "config", "when": {"path": "name", "exists": True}}
+    rule["condition"] = {"path": "name", "regex": "^a"}
+    write_pack(tmp_path, [rule])
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "v.json").write_text('{"name": "a\\ud800"}', "utf-8")
+    proc = dsaudit("audit", target, "--pack", tmp_path / "pack", "-q", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_backtracking_glob_in_the_trees_config_does_not_hang_discovery(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / ("a" * 200 + ".yaml")).write_text("x: 1\n", "utf-8")
+    (target / "dsaudit.yaml").write_text("configs:\n  exclude: ['*a*a*a*a*a*a*a*a*a*b']\n")
+    write_pack(tmp_path, [tls_rule()])
+    proc = dsaudit("audit", target, "--pack", tmp_path / "pack", "-q", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
