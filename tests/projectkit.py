@@ -7,6 +7,9 @@ a folder with a rule pack (``pack/``), an inventory (``inventory/*.yaml``) and c
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -91,6 +94,22 @@ def run(*args: str | Path) -> Result:
         catch_exceptions=False,
         env={"DSAUDIT_DISABLE_PLUGIN_AUTOLOAD": "1", "SOURCE_DATE_EPOCH": "1780000000"},
     )
+
+
+def cli_process(
+    *args: str | Path, cwd: Path | None = None, timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """``python -m dsaudit ARGS`` in a subprocess (a hang or crash fails the test, not the run).
+
+    Plugin autoload is off and the clock fixed unless ``env`` says otherwise; output is text,
+    undecodable bytes kept as surrogate escapes.
+    """
+    environment = dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1",
+                       SOURCE_DATE_EPOCH="1780000000", **env)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "dsaudit", *map(str, args)], cwd=cwd, env=environment,
+        capture_output=True, text=True, errors="surrogateescape", timeout=timeout, check=False,
+    )  # fmt: skip
 
 
 def audit(root: Path, *args: str | Path) -> Result:

@@ -14,21 +14,17 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from projectkit import cli_process
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_configs" / "acme-retail"
 PLUGIN = 'from pathlib import Path\nPath(__file__).with_name("RAN").write_text("x")\n'
 
 
 def _dsaudit(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dsaudit", *map(str, args)],
-        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
-        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    return cli_process(*args, cwd=cwd, timeout=300)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from projectkit import AS_OF, tls_rule, write_pack
+from projectkit import AS_OF, cli_process, tls_rule, write_pack
 
 from dsaudit import output
 from dsaudit.errors import OutputError
@@ -163,11 +163,7 @@ def test_a_failed_write_keeps_the_previous_report(
 
 
 def _dsaudit(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dsaudit", *map(str, args)],
-        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    return cli_process(*args)
 
 
 @pytest.mark.parametrize("command", ["diff", "report", "baseline"])

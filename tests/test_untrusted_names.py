@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from projectkit import AS_OF, tls_rule, write_pack
+from projectkit import AS_OF, cli_process, tls_rule, write_pack
 
 from dsaudit.names import shown_name
 from dsaudit.reporters.console_rich import RichConsoleReport
@@ -125,11 +125,7 @@ HOSTILE_TITLE = "TLS \x1b]52;c;SGFja2Vk\x07 [bold]x[/bold] \x1b[8mhidden"
 
 
 def _dsaudit(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dsaudit", *map(str, args)],
-        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"), cwd=cwd,
-        capture_output=True, text=True, errors="surrogateescape", timeout=120, check=False,
-    )  # fmt: skip
+    return cli_process(*args, cwd=cwd)
 
 
 def _assert_terminal_safe(proc: subprocess.CompletedProcess[str], *shown: str) -> None:

@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from projectkit import AS_OF, tls_rule, write_pack
+from projectkit import AS_OF, cli_process, tls_rule, write_pack
 
 from dsaudit.reporters.links import safe_link
 
@@ -41,11 +39,7 @@ def test_everything_else_is_not_a_link(url: object) -> None:
 
 
 def _dsaudit(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dsaudit", *map(str, args)],
-        env=dict(os.environ, DSAUDIT_DISABLE_PLUGIN_AUTOLOAD="1"),
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    return cli_process(*args)
 
 
 def _hrefs(page: str) -> list[str]:
