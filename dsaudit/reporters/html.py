@@ -20,7 +20,6 @@ from dsaudit.models import AuditResult, Result, Rule, Status
 from dsaudit.redact import redact_audit
 from dsaudit.reporters.html_assets import assets
 from dsaudit.reporters.links import safe_link
-from dsaudit.reporters.masking import mask_evidence, mask_text
 from dsaudit.reporters.ordering import SEVERITY_ORDER, STATUS_ORDER, sort_results
 from dsaudit.reporters.records import (
     laws_of,
@@ -97,7 +96,7 @@ class HtmlReporter:
 
 
 def build_page(audit: AuditResult, options: Mapping[str, Any]) -> dict[str, Any]:
-    """The view model the template renders (plain data, already masked)."""
+    """The view model the template renders: plain data from the redacted audit (dsaudit.redact)."""
     audit = redact_audit(audit)
     summary = summarize(audit)
     metadata = metadata_record(audit.metadata)
@@ -130,7 +129,7 @@ def build_page(audit: AuditResult, options: Mapping[str, Any]) -> dict[str, Any]
         "filter_laws": laws,
         "filter_severities": [str(s) for s in SEVERITY_ORDER],
         "filter_statuses": [(str(s), _STATUS_LABEL[str(s)]) for s in STATUS_ORDER],
-        "warnings": [mask_text(w) for w in audit.warnings],
+        "warnings": list(audit.warnings),
         "meta": _reproducibility(metadata),
         "assets": assets(),
     }
@@ -155,13 +154,13 @@ def _finding(number: int, result: Result, rules: Mapping[str, Rule]) -> dict[str
         "resource": f"{result.resource_kind}/{result.resource_id}",
         "location": str(result.location) if result.location.file else None,
         "pointer": result.location.pointer,
-        "message": mask_text(result.message),
-        "detail": mask_text(result.detail) if result.detail else None,
-        "evidence": [(e.path, e.value) for e in mask_evidence(result.evidence)],
+        "message": result.message,
+        "detail": result.detail or None,
+        "evidence": [(e.path, e.value) for e in result.evidence],
         "remediation": rule.remediation if rule else None,
         "help_uri": safe_link(rule.help_uri) if rule else None,
         "waiver": waiver,
-        "suppression": mask_text(result.suppression) if result.suppression else None,
+        "suppression": result.suppression or None,
         "baselined": result.baselined,
         "fingerprint": result.fingerprint,
     }
