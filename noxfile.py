@@ -38,9 +38,10 @@ def types(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """The examples in the docs: the first-plugin guide, the example plugins, the samples."""
     session.install("-e", ".[test]")
-    session.run("pytest", "tests/test_first_plugin_guide.py", "tests/test_example_plugins.py",
-                "tests/test_sample_acme.py", "tests/test_sample_hospital.py",
-                "tests/test_sample_consumer_app.py", *session.posargs)  # fmt: skip
+    session.run("pytest", "tests/plugin/test_first_plugin_guide.py",
+                "tests/plugin/test_example_plugins.py", "tests/test_sample_acme.py",
+                "tests/test_sample_hospital.py", "tests/test_sample_consumer_app.py",
+                *session.posargs)  # fmt: skip
 
 
 @nox.session(python=PYTHON)
@@ -55,4 +56,4 @@ def bench(session: nox.Session) -> None:
 def deps(session: nox.Session, pyyaml: str) -> None:
     """The YAML guards with the oldest and newest supported PyYAML."""
     session.install("-e", ".[test]", f"pyyaml=={pyyaml}")
-    session.run("pytest", "tests/parsers/test_yaml_safety.py", "tests/test_hostile.py")
+    session.run("pytest", "tests/sources/parsers/test_yaml_safety.py", "tests/test_hostile.py")

@@ -1,8 +1,9 @@
 """dsaudit: data-security compliance audits as code.
 
 The names in ``__all__`` are the public API, for plugins and for programs that run audits;
-everything else (``dsaudit.engine``, ``dsaudit.conditions``, ...) is internal and may change in
-any release. ``dsaudit.testing`` holds the helpers a plugin's own tests need. The API's version
+everything else (``dsaudit.engine``, ``dsaudit.language.conditions``, ...) is internal and may
+change in any release (docs/design.md shows the stage sub-packages). ``dsaudit.testing`` holds the
+helpers a plugin's own tests need. The API's version
 is ``PLUGIN_API_VERSION`` (docs/plugins.md, "Compatibility contract").
 
 Only ``hookimpl`` and the versions are imported with the package; every other name is loaded
@@ -14,39 +15,42 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from dsaudit import _moved
 from dsaudit.__about__ import __version__
-from dsaudit.hookspecs import PLUGIN_API_VERSION, hookimpl
+from dsaudit.plugin.hookspecs import PLUGIN_API_VERSION, hookimpl
+
+_moved.install()
 
 _EXPORTS: dict[str, str] = {
     # results and what they are about
-    "AuditResult": "dsaudit.models",
-    "EvalContext": "dsaudit.models",
-    "Evidence": "dsaudit.models",
-    "LawRef": "dsaudit.models",
-    "Location": "dsaudit.models",
-    "Resource": "dsaudit.models",
-    "Result": "dsaudit.models",
-    "Rule": "dsaudit.models",
-    "Severity": "dsaudit.models",
-    "Status": "dsaudit.models",
+    "AuditResult": "dsaudit.core.models",
+    "EvalContext": "dsaudit.core.models",
+    "Evidence": "dsaudit.core.models",
+    "LawRef": "dsaudit.core.models",
+    "Location": "dsaudit.core.models",
+    "Resource": "dsaudit.core.models",
+    "Result": "dsaudit.core.models",
+    "Rule": "dsaudit.core.models",
+    "Severity": "dsaudit.core.models",
+    "Status": "dsaudit.core.models",
     # errors a plugin raises or catches
-    "ConfigError": "dsaudit.errors",
-    "DsauditError": "dsaudit.errors",
-    "LimitError": "dsaudit.errors",
-    "ParseError": "dsaudit.errors",
-    "SourceError": "dsaudit.errors",
+    "ConfigError": "dsaudit.core.errors",
+    "DsauditError": "dsaudit.core.errors",
+    "LimitError": "dsaudit.core.errors",
+    "ParseError": "dsaudit.core.errors",
+    "SourceError": "dsaudit.core.errors",
     # writing a parser
-    "DEFAULT_LIMITS": "dsaudit.limits",
-    "Limits": "dsaudit.limits",
-    "NoLines": "dsaudit.parsers.base",
-    "ParsedDocument": "dsaudit.parsers.base",
-    "Parser": "dsaudit.parsers.base",
+    "DEFAULT_LIMITS": "dsaudit.core.limits",
+    "Limits": "dsaudit.core.limits",
+    "NoLines": "dsaudit.documents.base",
+    "ParsedDocument": "dsaudit.documents.base",
+    "Parser": "dsaudit.documents.base",
     # running an audit from a program
-    "ProjectConfig": "dsaudit.config",
+    "ProjectConfig": "dsaudit.project.config",
     "run_audit": "dsaudit.audit",
     # what reports may show
-    "find_pi": "dsaudit.pidetect",
-    "redact_text": "dsaudit.redact",
+    "find_pi": "dsaudit.redaction.pidetect",
+    "redact_text": "dsaudit.redaction.redact",
 }
 
 __all__ = [
@@ -95,10 +99,9 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from dsaudit.audit import run_audit
-    from dsaudit.config import ProjectConfig
-    from dsaudit.errors import ConfigError, DsauditError, LimitError, ParseError, SourceError
-    from dsaudit.limits import DEFAULT_LIMITS, Limits
-    from dsaudit.models import (
+    from dsaudit.core.errors import ConfigError, DsauditError, LimitError, ParseError, SourceError
+    from dsaudit.core.limits import DEFAULT_LIMITS, Limits
+    from dsaudit.core.models import (
         AuditResult,
         EvalContext,
         Evidence,
@@ -110,6 +113,7 @@ if TYPE_CHECKING:
         Severity,
         Status,
     )
-    from dsaudit.parsers.base import NoLines, ParsedDocument, Parser
-    from dsaudit.pidetect import find_pi
-    from dsaudit.redact import redact_text
+    from dsaudit.documents.base import NoLines, ParsedDocument, Parser
+    from dsaudit.project.config import ProjectConfig
+    from dsaudit.redaction.pidetect import find_pi
+    from dsaudit.redaction.redact import redact_text

@@ -1,5 +1,5 @@
 """``python -m dsaudit``."""
 
-from dsaudit.entry import main
+from dsaudit.cli.entry import main
 
 main()

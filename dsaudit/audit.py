@@ -14,12 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 from dsaudit.__about__ import __version__
-from dsaudit.conditions import CompileEnv
-from dsaudit.config import ProjectConfig
-from dsaudit.engine import build_facts, estimated_results
-from dsaudit.errors import PLUGIN_FAILURES, ConfigError, PackError
-from dsaudit.models import AuditResult, Location, Resource, Result, Rule, tool_error
-from dsaudit.packs import (
+from dsaudit.core.errors import PLUGIN_FAILURES, ConfigError, PackError
+from dsaudit.core.models import AuditResult, Location, Resource, Result, Rule, tool_error
+from dsaudit.core.taxonomy import load_taxonomy
+from dsaudit.documents.parsecache import ParseCache
+from dsaudit.engine.evaluation import build_facts, estimated_results
+from dsaudit.engine.parallel import evaluate_parallel
+from dsaudit.language.conditions import CompileEnv
+from dsaudit.language.packs import (
     CompiledPacks,
     Pack,
     builtin_pack_paths,
@@ -27,12 +29,10 @@ from dsaudit.packs import (
     load_pack,
     resolve_pack_refs,
 )
-from dsaudit.parallel import evaluate_parallel
-from dsaudit.parsecache import ParseCache
-from dsaudit.plugins import PluginHost, Registry, collect_registry, get_plugin_host
+from dsaudit.plugin.host import PluginHost, Registry, collect_registry, get_plugin_host
+from dsaudit.project.config import ProjectConfig
 from dsaudit.sources import SourceContext
 from dsaudit.sources.inventory_source import inventory_files
-from dsaudit.taxonomy import load_taxonomy
 
 PASS_LIST_LIMIT = 200_000
 """With ``passes: auto``, passing results are listed only up to about this many results."""
@@ -209,8 +209,8 @@ def run_audit(
 ) -> AuditResult:
     """Audit ``config.root`` and return every result with its metadata.
 
-    ``modifiers`` default to :func:`dsaudit.modifiers.default_modifiers` (inline suppressions,
-    waivers, baseline); pass ``[]`` for raw results. Raises :class:`dsaudit.errors.PackError`
+    ``modifiers`` default to :func:`~dsaudit.modifiers.pipeline.default_modifiers` (suppressions,
+    waivers, baseline); pass ``[]`` for raw results. Raises :class:`dsaudit.core.errors.PackError`
     (or ConfigError) when the run cannot be done as asked; unreadable inputs and raising
     plugins become error results instead.
     """
@@ -249,7 +249,7 @@ def run_audit(
             f"because of {why}; use --passes list to list them"
         )
     if modifiers is None:
-        from dsaudit.modifiers import default_modifiers
+        from dsaudit.modifiers.pipeline import default_modifiers
 
         modifiers = default_modifiers()
     for modify in modifiers:

@@ -25,17 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dsaudit import ruletests
 from dsaudit.audit import run_audit
-from dsaudit.conditions import CompileEnv
-from dsaudit.config import ProjectConfig
-from dsaudit.limits import DEFAULT_LIMITS, Limits
-from dsaudit.models import AuditResult
-from dsaudit.packs import load_pack
-from dsaudit.parsers.base import ParsedDocument
-from dsaudit.plugins import PluginHost, Registry, collect_registry, get_plugin_host
-from dsaudit.ruletests import CaseOutcome
-from dsaudit.taxonomy import load_taxonomy
+from dsaudit.authoring import ruletests
+from dsaudit.authoring.ruletests import CaseOutcome
+from dsaudit.core.limits import DEFAULT_LIMITS, Limits
+from dsaudit.core.models import AuditResult
+from dsaudit.core.taxonomy import load_taxonomy
+from dsaudit.documents.base import ParsedDocument
+from dsaudit.language.conditions import CompileEnv
+from dsaudit.language.packs import load_pack
+from dsaudit.plugin.host import PluginHost, Registry, collect_registry, get_plugin_host
+from dsaudit.project.config import ProjectConfig
 
 __all__ = [
     "PackCases",

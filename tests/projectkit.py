@@ -17,7 +17,10 @@ from typing import Any
 import yaml
 from click.testing import CliRunner, Result
 
-from dsaudit.cli import cli
+from dsaudit.cli.app import cli
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+"""The repository root: tests find the packs, samples and docs from here."""
 
 AS_OF = "2026-06-01"
 

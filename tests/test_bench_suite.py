@@ -53,7 +53,7 @@ def test_peer_records_and_violations_are_the_peers_own() -> None:
 
 
 def test_categories_keep_the_peers_sensitivity_in_the_taxonomy() -> None:
-    from dsaudit.taxonomy import load_taxonomy
+    from dsaudit.core.taxonomy import load_taxonomy
 
     corpus = bench_module("inventory_corpus")
     floor = bench_module("inventory_floor")
@@ -65,9 +65,9 @@ def test_categories_keep_the_peers_sensitivity_in_the_taxonomy() -> None:
 
 
 def test_the_inventory_is_valid_v1_and_carries_every_record(tmp_path: Path) -> None:
-    from dsaudit.inventory import load_inventory
-    from dsaudit.limits import Limits
-    from dsaudit.taxonomy import load_taxonomy
+    from dsaudit.core.limits import Limits
+    from dsaudit.core.taxonomy import load_taxonomy
+    from dsaudit.sources.inventory import load_inventory
 
     corpus = bench_module("inventory_corpus")
     base = corpus.corpus_dir(tmp_path, 120)

@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 OLDEST_PYYAML = "6.0"
-YAML_TESTS = ["tests/parsers/test_yaml_safety.py", "tests/test_hostile.py"]
+YAML_TESTS = ["tests/sources/parsers/test_yaml_safety.py", "tests/test_hostile.py"]
 
 
 def test_the_declared_range_starts_at_the_oldest_tested_release() -> None:

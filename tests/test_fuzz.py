@@ -27,22 +27,28 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis_profiles import FUZZ
 
-from dsaudit.conditions import (
+from dsaudit.core.errors import (
+    InventoryError,
+    LimitError,
+    ParseError,
+    RuleCompileError,
+    SourceError,
+)
+from dsaudit.core.limits import Limits
+from dsaudit.core.models import EvalContext, Resource
+from dsaudit.core.taxonomy import load_taxonomy
+from dsaudit.documents.structured import parse_structured
+from dsaudit.engine.evaluation import Facts
+from dsaudit.language.conditions import (
     AGGREGATES,
     QUANTIFIERS,
     CompileEnv,
     ConditionError,
     compile_condition,
 )
-from dsaudit.engine import Facts
-from dsaudit.errors import InventoryError, LimitError, ParseError, RuleCompileError, SourceError
-from dsaudit.inventory import load_inventory
-from dsaudit.limits import Limits
-from dsaudit.models import EvalContext, Resource
-from dsaudit.operators import COMPARISONS, OPERATORS
-from dsaudit.parsers.structured import parse_structured
-from dsaudit.plugins import collect_registry, get_plugin_host
-from dsaudit.taxonomy import load_taxonomy
+from dsaudit.language.operators import COMPARISONS, OPERATORS
+from dsaudit.plugin.host import collect_registry, get_plugin_host
+from dsaudit.sources.inventory import load_inventory
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMITS = Limits()

@@ -26,9 +26,9 @@ import pytest
 import yaml
 from projectkit import AS_OF, retention_rule, tls_rule, write_inventory, write_pack
 
-from dsaudit.limits import Limits
-from dsaudit.parsers.structured import YAML_PARSER, parse_structured
-from dsaudit.regexguard import compile_safe_regex
+from dsaudit.core.limits import Limits
+from dsaudit.core.regexguard import compile_safe_regex
+from dsaudit.documents.structured import YAML_PARSER, parse_structured
 from dsaudit.sources.configs import parse_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from dsaudit.audit import run_audit
-from dsaudit.config import build_config
-from dsaudit.models import AuditResult, Status
+from dsaudit.core.models import AuditResult, Status
+from dsaudit.project.config import build_config
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_configs" / "acme-retail"
 

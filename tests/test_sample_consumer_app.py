@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from dsaudit.audit import run_audit
-from dsaudit.config import build_config
-from dsaudit.models import AuditResult, Status
+from dsaudit.core.models import AuditResult, Status
+from dsaudit.project.config import build_config
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_configs" / "consumer-app"
 ORG = "Panda Kids Learning Technology Co., Ltd."

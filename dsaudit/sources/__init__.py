@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dsaudit.config import ProjectConfig
-    from dsaudit.parsecache import ParseCache
-    from dsaudit.plugins import PluginHost
+    from dsaudit.documents.parsecache import ParseCache
+    from dsaudit.plugin.host import PluginHost
+    from dsaudit.project.config import ProjectConfig
 
 
 @dataclass(slots=True)

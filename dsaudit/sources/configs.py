@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dsaudit.discovery import discover
-from dsaudit.errors import PLUGIN_FAILURES, ConfigError, LimitError, SourceError
-from dsaudit.models import Location, Resource, Result, Severity, tool_error
-from dsaudit.names import shown_name
-from dsaudit.parsecache import ParseCache, cached_parse
-from dsaudit.safe_read import read_guarded
+from dsaudit.core.errors import PLUGIN_FAILURES, ConfigError, LimitError, SourceError
+from dsaudit.core.models import Location, Resource, Result, Severity, tool_error
+from dsaudit.core.names import shown_name
+from dsaudit.core.workers import ordered_map
+from dsaudit.documents.parsecache import ParseCache, cached_parse
+from dsaudit.documents.safe_read import read_guarded
 from dsaudit.sources import SourceContext
-from dsaudit.workers import ordered_map
+from dsaudit.sources.discovery import discover
 
 
 def pick_parser(
@@ -70,9 +70,9 @@ def parse_file(
 ) -> tuple[list[Resource], list[Result], dict[str, Any] | None]:
     """Read and parse one config file into resources, or an error result."""
     full = root / rel
-    rel = shown_name(rel)  # from here on, the name as reports show it (see dsaudit.names)
+    rel = shown_name(rel)  # from here on, the name as reports show it (see dsaudit.core.names)
     try:
-        # Non-blocking open and fstat (dsaudit.safe_read): a path that became a FIFO or
+        # Non-blocking open and fstat (dsaudit.documents.safe_read): a path that became a FIFO or
         # device since discovery is refused instead of blocking the audit forever.
         read = read_guarded(full, rel, limits.max_file_bytes, stat_first=False)
     except LimitError as exc:

@@ -6,10 +6,10 @@ import glob
 from collections.abc import Iterator
 from pathlib import Path
 
-from dsaudit.errors import DsauditError, InventoryError
-from dsaudit.inventory import load_inventory
-from dsaudit.models import Location, Resource, Result, Severity, tool_error
+from dsaudit.core.errors import DsauditError, InventoryError
+from dsaudit.core.models import Location, Resource, Result, Severity, tool_error
 from dsaudit.sources import SourceContext
+from dsaudit.sources.inventory import load_inventory
 
 
 def inventory_files(root: Path, patterns: list[str]) -> list[Path]:

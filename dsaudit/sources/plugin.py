@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dsaudit.hookspecs import hookimpl
+from dsaudit.plugin.hookspecs import hookimpl
 from dsaudit.sources.configs import ConfigSource
 from dsaudit.sources.inventory_source import InventorySource
 

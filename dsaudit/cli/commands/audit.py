@@ -1,0 +1,284 @@
+"""``dsaudit audit``: run an audit and write one or more reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dsaudit.cli.commands.echo import echo_report
+from dsaudit.cli.commands.options import input_options
+from dsaudit.cli.outcome import ExitCode
+from dsaudit.redaction.redact import redact_audit, redact_line
+from dsaudit.reports.stdout_guard import stdout_to_stderr
+
+FORMAT_BY_SUFFIX = {
+    ".json": "json",
+    ".sarif": "sarif",
+    ".xml": "junit",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".csv": "csv",
+    ".txt": "console",
+}
+
+
+def _output_path(text: str) -> Path | None:
+    """``-`` is standard output; anything else is a path."""
+    return None if text == "-" else Path(text)
+
+
+def pair_outputs(
+    formats: tuple[str, ...], outputs: tuple[str, ...]
+) -> list[tuple[str, Path | None]]:
+    """Pair ``--format`` and ``--output`` in order; ``--format F=PATH`` is also accepted.
+
+    An output without a format takes the format from its suffix. At most one format may go to
+    standard output (no ``--output``).
+    """
+    pairs: list[tuple[str, Path | None]] = []
+    plain: list[str] = []
+    for f in formats:
+        if "=" in f:
+            name, _, path = f.partition("=")
+            pairs.append((name, _output_path(path)))
+        else:
+            plain.append(f)
+    outs = list(outputs)
+    for i, f in enumerate(plain):
+        pairs.append((f, _output_path(outs[i]) if i < len(outs) else None))
+    for extra in outs[len(plain) :]:
+        suffix = Path(extra).suffix.lower()
+        if suffix not in FORMAT_BY_SUFFIX:
+            raise click.UsageError(
+                f"cannot tell the format of --output {extra}; add --format (one of "
+                f"{', '.join(sorted(set(FORMAT_BY_SUFFIX.values())))})"
+            )
+        pairs.append((FORMAT_BY_SUFFIX[suffix], Path(extra)))
+    if sum(1 for _, p in pairs if p is None) > 1:
+        raise click.UsageError("only one --format can go to standard output; add --output PATH")
+    return pairs
+
+
+@click.command()
+@click.argument("target", default=".", type=click.Path(path_type=Path))
+@input_options
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="F",
+    help="Report format: console, json, sarif, junit, html, markdown, csv (repeatable; "
+    "pairs with --output in order, or F=PATH).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "outputs",
+    multiple=True,
+    metavar="PATH",
+    help="Write the report here (repeatable).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["critical", "high", "medium", "low", "info", "never"]),
+    default=None,
+    help="Exit 1 when a result fails at or above this severity (default: high).",
+)
+@click.option(
+    "--fail-on-error/--no-fail-on-error",
+    default=None,
+    help="Whether error results (unparseable files, plugin errors) make the exit code 2 "
+    "(default: yes).",
+)
+@click.option(
+    "--waivers", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Waivers file."
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Baseline file: findings in it do not count toward the exit code.",
+)
+@click.option("--no-inline-suppressions", is_flag=True, help="Ignore '# dsaudit:ignore' comments.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for parsing and evaluation (default: the number of CPUs).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Keep parsed files in DIR, keyed by their content, to re-audit an unchanged tree fast.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not use the cache named in the config file.")
+@click.option("--passes", type=click.Choice(["auto", "list", "count"]), default=None,
+              help="List passing results, only count them, or auto (list up to ~200,000 "
+                   "results; the default).")  # fmt: skip
+@click.option("-p", "blocked", multiple=True, metavar="no:NAME", help="Block a plugin: -p no:NAME.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option("-v", "--verbose", count=True, help="More detail.")
+@click.pass_context
+def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tuple[str, ...],
+          formats: tuple[str, ...], outputs: tuple[str, ...], fail_on: str | None,
+          fail_on_error: bool | None, plugin_dirs: tuple[Path, ...], trust_config: bool,
+          as_of: dt.date | None,
+          inventory: tuple[str, ...], waivers: Path | None, baseline: Path | None,
+          no_inline_suppressions: bool, jobs: int | None, cache: Path | None,
+          no_cache: bool, passes: str | None,
+          blocked: tuple[str, ...], quiet: bool,
+          verbose: int) -> None:  # fmt: skip
+    """Audit TARGET (a folder; default: the current folder) and report the results."""
+    from dsaudit.audit import run_audit
+    from dsaudit.cli.outcome import exit_code
+    from dsaudit.modifiers.pipeline import default_modifiers
+    from dsaudit.plugin.host import get_plugin_host
+    from dsaudit.project.config import build_config
+
+    verbose += (ctx.obj or {}).get("verbose", 0)
+    ctx.obj["verbose"] = verbose
+    if not target.exists():
+        raise click.BadParameter(f"{target} does not exist", param_hint="TARGET")
+    from dsaudit.documents.yamlsafe import require_libyaml
+
+    require_libyaml()
+    names = []
+    for b in blocked:
+        if not b.startswith("no:"):
+            raise click.BadParameter("use -p no:NAME to block a plugin", param_hint="-p")
+        names.append(b[3:])
+    pairs = pair_outputs(formats, outputs)
+    cfg = build_config(
+        target,
+        config_file,
+        trust_config=trust_config,
+        packs=list(packs),
+        plugin_dirs=list(plugin_dirs),
+        fail_on=fail_on,
+        fail_on_error=fail_on_error,
+        as_of=as_of,
+        outputs=pairs,
+        waivers=waivers,
+        baseline=baseline,
+        inline_suppressions=not no_inline_suppressions,
+        inventory=list(inventory),
+        jobs=jobs,
+        cache=cache,
+        no_cache=no_cache,
+        passes=passes,
+    )
+    _check_risk_files(cfg)
+    pairs = cfg.outputs or [("console", None)]
+    stdout_tty = sys.stdout.isatty()
+    # Plugin code runs from here on: whatever it prints goes to stderr, never into a report
+    # written to stdout (dsaudit.reports.stdout_guard); the reports reach stdout after the block.
+    with stdout_to_stderr():
+        host = get_plugin_host(cfg.plugin_dirs, blocked=names)
+        if sys.stderr.isatty() and not quiet:
+            from rich.console import Console
+
+            with Console(stderr=True).status("auditing…", spinner="dots"):
+                result = run_audit(cfg, host=host, modifiers=default_modifiers())
+        else:
+            result = run_audit(cfg, host=host, modifiers=default_modifiers())
+        code = exit_code(result, cfg.fail_on, cfg.fail_on_error)
+        result.metadata["exit_code"] = int(code)
+        shown = redact_audit(result)  # every output below shows the redacted audit
+        rendered, render_failed = render_reports(shown, pairs, host, quiet, verbose, stdout_tty)
+    write_failed = emit_reports(shown, rendered, quiet, stdout_tty) or render_failed
+    if write_failed:
+        code = max(code, ExitCode.INCOMPLETE)
+    ctx.exit(int(code))
+
+
+def _check_risk_files(cfg: Any) -> None:
+    """Refuse a broken waivers or baseline file before spending a whole audit on it."""
+    from dsaudit.modifiers.baseline import load_baseline
+    from dsaudit.modifiers.waivers import display_path, load_waivers
+
+    if cfg.waivers is not None:
+        load_waivers(cfg.waivers, display_path(cfg.waivers, cfg.root), cfg.limits)
+    if cfg.baseline is not None:
+        load_baseline(cfg.baseline, display_path(cfg.baseline, cfg.root), cfg.limits)
+
+
+def render_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, quiet: bool,
+                   verbose: int, stdout_tty: bool,
+                   ) -> tuple[list[tuple[str, Path | None, str | bytes]], bool]:  # fmt: skip
+    """Render every requested report; a failing reporter does not stop the others.
+
+    Returns the rendered ``(format, path or None for stdout, text)`` and whether any failed.
+    Every reporter (plugin ones too) gets the redacted audit
+    (:func:`dsaudit.redaction.redact.redact_audit`), never the raw one.
+    """
+    from dsaudit.core.errors import PLUGIN_FAILURES
+    from dsaudit.plugin.host import collect_registry
+
+    result = redact_audit(result)  # a no-op for the audit the command already redacted
+    registry = collect_registry(host)
+    failed = False
+    rendered: list[tuple[str, Path | None, str | bytes]] = []
+    for fmt, path in pairs:
+        reporter = registry.reporters.get(fmt)
+        if reporter is None:
+            known = ", ".join(sorted(registry.reporters))
+            click.echo(
+                redact_line(f"dsaudit: error: unknown format {fmt!r} (known: {known})"), err=True
+            )
+            failed = True
+            continue
+        options = {"color": path is None and stdout_tty, "quiet": quiet, "verbose": verbose}
+        try:
+            text = reporter.render(result, options)
+        except PLUGIN_FAILURES as exc:
+            click.echo(redact_line(f"dsaudit: error: reporter {fmt} failed: "
+                                   f"{type(exc).__name__}: {exc}"), err=True)  # fmt: skip
+            failed = True
+            continue
+        for warning in getattr(reporter, "last_warnings", ()) or ():
+            click.echo(redact_line(f"dsaudit: warning: {fmt}: {warning}"), err=True)
+        rendered.append((fmt, path, text))
+    return rendered, failed
+
+
+def emit_reports(result: Any, rendered: list[tuple[str, Path | None, str | bytes]], quiet: bool,
+                 stdout_tty: bool) -> bool:  # fmt: skip
+    """Write the rendered reports (stdout or files); a failed write does not stop the others.
+
+    The terminal summary and every warning or error line show the redacted audit.
+    """
+    from dsaudit.core.errors import OutputError
+    from dsaudit.reports.console import CONSOLE, summary_line
+    from dsaudit.reports.output import write_atomic
+
+    result = redact_audit(result)  # a no-op for the audit the command already redacted
+    failed = False
+    written: list[tuple[str, Path]] = []
+    for fmt, path, text in rendered:
+        if path is None:
+            echo_report(fmt, text)
+            continue
+        try:
+            write_atomic(path, text)
+        except OutputError as exc:
+            click.echo(redact_line(f"dsaudit: error: {exc}"), err=True)
+            failed = True
+            continue
+        written.append((fmt, path))
+    for warning in result.warnings:
+        click.echo(redact_line(f"dsaudit: warning: {warning}"), err=True)
+    if not any(path is None for _, path, _ in rendered):
+        if quiet:
+            click.echo(summary_line(result))
+        else:
+            click.echo(CONSOLE.render(result, {"color": stdout_tty}), nl=False)
+            for fmt, path in written:
+                click.echo(redact_line(f"wrote {fmt} report to {path}"))
+    return failed

@@ -1,0 +1,34 @@
+"""One way for commands to print text that holds input: escaped for terminals first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from dsaudit.core.names import terminal_text
+
+
+def echo(text: str, **kwargs: Any) -> None:
+    """``click.echo`` of text that may hold pack, plugin, inventory or path text.
+
+    Escape sequences, other control characters and bidi overrides are shown escaped
+    (:func:`dsaudit.core.names.terminal_text`), so input can never drive the terminal.
+    """
+    click.echo(terminal_text(text), **kwargs)
+
+
+PLAIN_TEXT_FORMATS = frozenset({"markdown", "diff-console", "diff-markdown"})
+"""Report formats written as plain text with nothing of their own to escape control characters.
+
+JSON, SARIF, JUnit and HTML escape them by their own rules, CSV needs its CR LF line ends, and
+the console reporter escapes input itself (and colours with escape sequences of its own).
+"""
+
+
+def echo_report(fmt: str, text: str | bytes) -> None:
+    """Write a rendered report to standard output; plain-text formats are made terminal-safe."""
+    shown = text if isinstance(text, str) else text.decode("utf-8")
+    if fmt in PLAIN_TEXT_FORMATS:
+        shown = terminal_text(shown)
+    click.echo(shown, nl=False)

@@ -1,0 +1,392 @@
+"""Find rule packs, load them with safe YAML, validate them, and compile their rules.
+
+A pack is a folder with ``pack.yaml`` (the manifest, optionally with inline ``rules:``) and rule
+files ``rules/*.yaml`` (each a mapping with a ``rules:`` list), plus ``tests/*.yaml`` with the
+passing and failing cases of every rule (:mod:`dsaudit.authoring.ruletests`). Rule packs are data:
+they are parsed with the safe loader, validated against ``schemas/pack.schema.json`` and compiled
+into closures; nothing in them is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from dsaudit.core.errors import PackError, PackSchemaError, RuleCompileError, SourceError
+from dsaudit.core.limits import DEFAULT_LIMITS
+from dsaudit.core.models import LawRef, LineLocator, Location, PathKey, Rule, Severity
+from dsaudit.documents.safe_read import read_guarded
+from dsaudit.documents.structured import parse_structured
+from dsaudit.language.conditions import CompileEnv, ConditionError, compile_condition
+from dsaudit.language.msgtemplate import ENGINE_NAMES, TemplateError, check_template
+
+
+@dataclass(slots=True)
+class RuleSource:
+    """The raw mapping of one rule and where it was written."""
+
+    data: dict[str, Any]
+    file: str
+    base_path: tuple[PathKey, ...]
+    locator: LineLocator | None
+
+    def location(self, path: Sequence[PathKey] = ()) -> Location:
+        full = (*self.base_path, *path)
+        line = self.locator.line_of(full) if self.locator else None
+        return Location(self.file, line)
+
+
+@dataclass(slots=True)
+class Pack:
+    """A loaded, schema-valid rule pack (rules not yet compiled)."""
+
+    name: str
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+    rules: list[RuleSource]
+    sha256: str
+    origin: str = "builtin"
+
+    @property
+    def law(self) -> str:
+        return str(self.manifest.get("law") or self.name.upper())
+
+    @property
+    def tests_dir(self) -> Path:
+        return self.path / "tests"
+
+
+@dataclass(slots=True)
+class CompiledPacks:
+    """The rules of a run, plus what was left out and why."""
+
+    rules: list[Rule] = field(default_factory=list)
+    inactive: list[str] = field(default_factory=list)
+    """Rules not in force on the audit date."""
+    disabled: list[str] = field(default_factory=list)
+
+
+@cache
+def pack_schema() -> dict[str, Any]:
+    """The rule-pack JSON Schema shipped in the package."""
+    text = resources.files("dsaudit").joinpath("schemas/pack.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = pack_schema()
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+def builtin_packs_dir() -> Path:
+    """Where the shipped packs are: inside the installed package, else the source checkout."""
+    packaged = resources.files("dsaudit").joinpath("_rules")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def builtin_pack_paths() -> list[Path]:
+    """Every shipped pack folder, sorted by name."""
+    root = builtin_packs_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if (p / "pack.yaml").is_file())
+
+
+def read_pack_file(path: Path, display: str) -> bytes:
+    """The bytes of one file of a rule pack, through the guarded reader: a FIFO or device in
+    a pack is refused without blocking, a file over ``max_file_bytes`` before it is read."""
+    try:
+        return read_guarded(path, display, DEFAULT_LIMITS.max_file_bytes, raise_with=None).content
+    except SourceError as exc:
+        raise PackError(f"cannot read rule pack file: {exc.message}", file=display) from None
+
+
+def _read_yaml(path: Path, display: str) -> tuple[Any, LineLocator | None]:
+    content = read_pack_file(path, display)
+    try:
+        docs = parse_structured(display, content, "yaml", DEFAULT_LIMITS)
+    except SourceError as exc:
+        raise PackError(exc.message, file=exc.file or display, line=exc.line) from exc
+    if len(docs) != 1:
+        raise PackError(f"expected exactly one YAML document, found {len(docs)}", file=display)
+    return docs[0].data, docs[0].locator
+
+
+def _schema_error(data: Any, locator: LineLocator | None, display: str, prefix: str = "") -> None:
+    error = best_match(_validator().iter_errors(data))
+    if error is None:
+        return
+    path = tuple(error.absolute_path)
+    line = locator.line_of(path) if locator else None
+    where = "/".join(str(p) for p in path) or "(top level)"
+    offending = f" at '{where}'"
+    message = error.message
+    if error.validator == "additionalProperties":
+        message = f"unknown key: {message}"
+    raise PackSchemaError(f"{prefix}{message}{offending}", file=display, line=line)
+
+
+def load_pack(path: Path, *, root: Path | None = None, origin: str = "builtin") -> Pack:
+    """Load and validate the pack in folder ``path`` (or the folder of a ``pack.yaml``)."""
+    path = path.resolve()
+    if path.is_file() and path.name == "pack.yaml":
+        path = path.parent
+    manifest_path = path / "pack.yaml"
+    if not manifest_path.is_file():
+        raise PackError("not a rule pack: no pack.yaml in this folder", file=str(path))
+    base = root or path.parent
+
+    def display(p: Path) -> str:
+        try:
+            return p.relative_to(base).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    manifest, locator = _read_yaml(manifest_path, display(manifest_path))
+    if not isinstance(manifest, dict):
+        raise PackSchemaError("pack.yaml must be a mapping", file=display(manifest_path), line=1)
+    _schema_error(manifest, locator, display(manifest_path))
+    for key in ("name", "version", "jurisdiction", "instrument"):
+        if key not in manifest:
+            raise PackSchemaError(
+                f"the manifest needs '{key}'", file=display(manifest_path), line=1
+            )
+    rules = [
+        RuleSource(rule, display(manifest_path), ("rules", i), locator)
+        for i, rule in enumerate(manifest.get("rules", []))
+    ]
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for f in files:
+        content = read_pack_file(f, display(f))
+        digest.update(f.relative_to(path).as_posix().encode() + b"\0" + content + b"\0")
+    for rule_file in sorted((path / "rules").glob("*.y*ml")):
+        data, loc = _read_yaml(rule_file, display(rule_file))
+        shown = display(rule_file)
+        if not isinstance(data, dict) or set(data) != {"rules"}:
+            raise PackSchemaError("a rule file must be a mapping with one key, 'rules'", file=shown)
+        _schema_error({"rules": data["rules"]}, loc, shown)
+        rules.extend(RuleSource(r, shown, ("rules", i), loc) for i, r in enumerate(data["rules"]))
+    seen: dict[str, RuleSource] = {}
+    for src in rules:
+        rid = src.data["id"]
+        if rid in seen:
+            first = seen[rid].location(("id",))
+            raise PackSchemaError(
+                f"duplicate rule id {rid} (first defined at {first})",
+                file=src.file,
+                line=src.location(("id",)).line,
+            )
+        seen[rid] = src
+    return Pack(
+        name=manifest["name"],
+        version=str(manifest["version"]),
+        path=path,
+        manifest=manifest,
+        rules=rules,
+        sha256=digest.hexdigest(),
+        origin=origin,
+    )
+
+
+def _in_force(src: Mapping[str, Any], as_of: dt.date) -> bool:
+    start = src.get("effective_from")
+    until = src.get("effective_until")
+    if start and as_of < dt.date.fromisoformat(start):
+        return False
+    return not (until and as_of >= dt.date.fromisoformat(until))
+
+
+def _ref_in_force(ref: Mapping[str, Any], as_of: dt.date | None) -> bool:
+    if as_of is None:
+        return True
+    start, until = ref.get("in_force_from"), ref.get("in_force_until")
+    if start and as_of < dt.date.fromisoformat(start):
+        return False
+    return not (until and as_of >= dt.date.fromisoformat(until))
+
+
+def _param_values(
+    src: RuleSource, overrides: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    declared: dict[str, Any] = src.data.get("params", {})
+    unknown = sorted(set(overrides) - set(declared))
+    if unknown:
+        rid = src.data["id"]
+        raise PackError(
+            f"rule {rid} has no parameter(s) {unknown}; it has {sorted(declared)}",
+            file=src.file,
+            line=src.location(("params",)).line,
+        )
+    values = {k: v["default"] for k, v in declared.items()}
+    defaults = dict(values)
+    values.update(overrides)
+    notes: list[str] = []
+    for name, spec in declared.items():
+        legal, stricter, value = spec.get("legal_value"), spec.get("stricter"), values[name]
+        if legal is None or stricter is None or name not in overrides:
+            continue
+        try:
+            looser = value < legal if stricter == "higher" else value > legal
+        except TypeError:
+            looser = True
+        if looser:
+            notes.append(
+                f"parameter {name} overridden to {value!r}, looser than the legal value "
+                f"{legal!r}: this provision is not assured"
+            )
+    return values, defaults, notes
+
+
+def compile_rule(
+    src: RuleSource, pack: Pack, env: CompileEnv, overrides: Mapping[str, Any] | None = None
+) -> Rule:
+    """Compile one rule; raise :class:`RuleCompileError` naming file, line and rule."""
+    data = src.data
+    rid = data["id"]
+    params, defaults, guardrails = _param_values(src, overrides or {})
+    local_env = CompileEnv(
+        params=params,
+        checks=env.checks,
+        taxonomy=env.taxonomy,
+        max_regex_length=env.max_regex_length,
+        operators=env.operators,
+        as_of=env.as_of,
+    )
+
+    def build(key: str, tree: Any, base: tuple[PathKey, ...]) -> Any:
+        try:
+            return compile_condition(tree, local_env)
+        except ConditionError as exc:
+            loc = src.location((*base, *exc.where))
+            raise RuleCompileError(f"rule {rid}: {exc}", file=src.file, line=loc.line) from None
+
+    try:
+        check_template(data["message"], ENGINE_NAMES | set(params))
+    except TemplateError as exc:
+        loc = src.location(("message",))
+        raise RuleCompileError(
+            f"rule {rid}: message: {exc}", file=src.file, line=loc.line
+        ) from None
+    applies = data["applies_to"]
+    when = build("when", applies["when"], ("applies_to", "when")) if "when" in applies else None
+    manual = data.get("manual")
+    condition = (
+        build("condition", data["condition"], ("condition",)) if "condition" in data else None
+    )
+    refs = tuple(
+        LawRef(
+            law=str(r["law"]),
+            article=str(r["article"]),
+            clause=str(r["clause"]) if r.get("clause") is not None else None,
+            title=r.get("title"),
+            url=r.get("url"),
+            former_article=str(r["former_article"]) if r.get("former_article") else None,
+        )
+        for r in data["refs"]
+        if _ref_in_force(r, env.as_of)
+    ) or tuple(LawRef(law=str(r["law"]), article=str(r["article"])) for r in data["refs"][:1])
+    description = data.get("description", "")
+    if data.get("unverified"):
+        description = f"{description}\n\nUnverified: {data['unverified']}".strip()
+    return Rule(
+        id=rid,
+        title=data["title"],
+        severity=Severity(data["severity"]),
+        kind=applies["kind"],
+        pack=pack.name,
+        refs=refs,
+        condition=condition if condition is not None else (lambda item, ctx: True),
+        when=when,
+        message=data["message"],
+        remediation=data["remediation"],
+        description=description,
+        tags=tuple(data.get("tags", ())),
+        params=params,
+        param_defaults=defaults,
+        manual=manual is not None,
+        files=tuple(applies.get("files", ())),
+        formats=tuple(applies.get("formats", ())),
+        effective_from=data.get("effective_from"),
+        effective_until=data.get("effective_until"),
+        source=src.location(("id",)),
+        guardrails=tuple(guardrails),
+        evidence_interval_days=manual.get("interval_days") if manual else None,
+        manual_provision=(manual.get("provision") or rid) if manual else None,
+        help_uri=data.get("help_uri"),
+    )
+
+
+def compile_packs(
+    packs: Iterable[Pack],
+    env: CompileEnv,
+    *,
+    as_of: dt.date,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    disabled: Iterable[str] = (),
+    only: Iterable[str] = (),
+) -> CompiledPacks:
+    """Compile the rules of ``packs`` that are in force on ``as_of`` and enabled."""
+    overrides = overrides or {}
+    env.as_of = as_of
+    disabled_set, only_set = set(disabled), set(only)
+    out = CompiledPacks()
+    seen: dict[str, str] = {}
+    for pack in packs:
+        for src in pack.rules:
+            rid = src.data["id"]
+            if rid in seen:
+                raise PackError(
+                    f"rule id {rid} is defined by both pack {seen[rid]} and pack {pack.name}",
+                    file=src.file,
+                    line=src.location(("id",)).line,
+                )
+            seen[rid] = pack.name
+            if rid in disabled_set or (only_set and rid not in only_set):
+                out.disabled.append(rid)
+                continue
+            if not _in_force(src.data, as_of):
+                out.inactive.append(rid)
+                continue
+            out.rules.append(compile_rule(src, pack, env, overrides.get(rid, {})))
+    unknown = set(overrides) - set(seen)
+    if unknown:
+        raise PackError(f"parameter overrides for unknown rule(s): {sorted(unknown)}")
+    return out
+
+
+def resolve_pack_refs(refs: Sequence[str], extra_paths: Iterable[Path] = ()) -> list[Path]:
+    """Turn ``--pack`` values (a shipped pack name or a folder) into pack folders."""
+    known = {p.name: p for p in [*builtin_pack_paths(), *extra_paths]}
+    out: list[Path] = []
+    for ref in refs:
+        candidate = Path(ref)
+        if (candidate / "pack.yaml").is_file() or candidate.name == "pack.yaml":
+            out.append(candidate)
+        elif ref in known:
+            out.append(known[ref])
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(ref, list(known), n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            raise PackError(
+                f'no rule pack "{ref}"{hint}; shipped packs: {", ".join(sorted(known))}'
+            )
+    return out

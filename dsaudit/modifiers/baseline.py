@@ -1,0 +1,144 @@
+"""Baselines: the failing findings known at one point, so that only new ones fail the run.
+
+``dsaudit baseline create`` writes a versioned JSON file (``schemas/baseline.schema.json``)
+listing every failing result by fingerprint, sorted, with rule, resource and location for the
+humans who review it in a pull request. ``--baseline FILE`` marks matching failing results
+``baselined``: they stay ``fail`` in every report but do not count toward the exit code.
+Entries that no longer match any result are reported as fixed.
+
+A fingerprint (:attr:`dsaudit.core.models.Result.fingerprint`) hashes rule, resource kind and id,
+and the offending path and value; never the line, so moving or reformatting a block keeps it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dsaudit.__about__ import __version__
+from dsaudit.core.limits import DEFAULT_LIMITS, Limits
+from dsaudit.core.models import AuditResult, Result, Status
+from dsaudit.modifiers.waivers import add_input, display_path, input_record, read_document
+from dsaudit.project.config import ProjectConfig
+
+BASELINE_VERSION = 1
+SCHEMA_ID = "https://dsaudit.dev/schemas/baseline-v1.json"
+_MAY_MATCH = (Status.FAIL, Status.WAIVED, Status.SUPPRESSED)
+"""Statuses a baselined finding can have now (only failing results are recorded)."""
+MAX_LISTED = 10
+"""How many fixed findings a warning names before it says "and N more"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """A loaded baseline: its entries by fingerprint."""
+
+    path: str
+    entries: dict[str, dict[str, Any]]
+    sha256: str = ""
+    """SHA-256 of the file as it was read."""
+
+
+def entry_of(result: Result, fingerprint: str | None = None) -> dict[str, Any]:
+    """The baseline entry for one failing result."""
+    return {
+        "fingerprint": fingerprint or result.fingerprint,
+        "rule_id": result.rule_id,
+        "severity": str(result.severity),
+        "resource_kind": result.resource_kind,
+        "resource_id": result.resource_id,
+        "location": str(result.location) if result.location.file else None,
+    }
+
+
+def baseline_document(audit: AuditResult) -> dict[str, Any]:
+    """The baseline of ``audit``: every failing result, one entry per fingerprint, sorted."""
+    entries: dict[str, dict[str, Any]] = {}
+    for result in audit.results:
+        if result.status is Status.FAIL:
+            fingerprint = result.fingerprint
+            if fingerprint not in entries:
+                entries[fingerprint] = entry_of(result, fingerprint)
+    findings = sorted(
+        entries.values(),
+        key=lambda e: (e["rule_id"], e["resource_kind"], e["resource_id"], e["fingerprint"]),
+    )
+    return {
+        "$schema": SCHEMA_ID,
+        "version": BASELINE_VERSION,
+        "tool": {"name": "dsaudit", "version": __version__},
+        "created_at": audit.metadata.get("started_at"),
+        "as_of": audit.metadata.get("as_of"),
+        "findings": findings,
+    }
+
+
+def dump_baseline(document: dict[str, Any]) -> str:
+    """The baseline as text: indented, keys in a fixed order, one finding per block."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def load_baseline(
+    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Baseline:
+    """Read and validate a baseline file; raise ConfigError naming file and line."""
+    shown = display or path.as_posix()
+    data, _, sha256 = read_document(path, shown, "json", "baseline.schema.json", limits)
+    findings = (data or {}).get("findings", [])
+    return Baseline(shown, {f["fingerprint"]: dict(f) for f in findings}, sha256)
+
+
+def apply_baseline(audit: AuditResult, baseline: Baseline) -> list[dict[str, Any]]:
+    """Mark failing results found in ``baseline``; return the entries that no longer occur.
+
+    An entry whose finding is now waived or suppressed is neither matched nor fixed.
+    """
+    seen: set[str] = set()
+    matched = 0
+    for result in audit.results:
+        if result.status not in _MAY_MATCH:
+            continue
+        fingerprint = result.fingerprint
+        if fingerprint not in baseline.entries:
+            continue
+        seen.add(fingerprint)
+        if result.status is Status.FAIL:
+            result.baselined = True
+            matched += 1
+    fixed = [e for fp, e in baseline.entries.items() if fp not in seen]
+    fixed.sort(key=lambda e: (e["rule_id"], e["resource_kind"], e["resource_id"]))
+    audit.metadata["baseline"] = {
+        "path": baseline.path,
+        "entries": len(baseline.entries),
+        "matched": matched,
+        "fixed": [e["fingerprint"] for e in fixed],
+    }
+    if fixed:
+        audit.warnings.append(fixed_warning(baseline.path, fixed))
+    return fixed
+
+
+def fixed_warning(path: str, fixed: Iterable[dict[str, Any]]) -> str:
+    """One line naming the baseline findings that no longer occur."""
+    items = list(fixed)
+    named = ", ".join(
+        f"{e['rule_id']} on {e['resource_kind']} {e['resource_id']}" for e in items[:MAX_LISTED]
+    )
+    more = f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else ""
+    return (
+        f"{path}: {len(items)} baselined finding(s) no longer occur (fixed): {named}{more}; "
+        "run 'dsaudit baseline create' to drop them"
+    )
+
+
+def modify(audit: AuditResult, config: ProjectConfig) -> None:
+    """The baseline modifier: load ``config.baseline`` (if any) and apply it."""
+    if config.baseline is None:
+        return
+    display = display_path(config.baseline, config.root)
+    baseline = load_baseline(config.baseline, display, config.limits)
+    add_input(audit, input_record(display, "baseline", baseline.sha256))
+    apply_baseline(audit, baseline)

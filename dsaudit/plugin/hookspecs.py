@@ -1,0 +1,197 @@
+"""Every hook dsaudit calls, in the order an audit calls them.
+
+Plugins implement hooks with ``@dsaudit.hookimpl``; every hook name starts with ``dsaudit_``.
+Built-in parsers, sources, checks and reporters are plugins on these same hooks.
+
+Phases:
+
+1. start-up: ``dsaudit_register_parsers``, ``dsaudit_register_sources``,
+   ``dsaudit_register_checks``, ``dsaudit_register_reporters``, ``dsaudit_rule_pack_paths``,
+   ``dsaudit_register_commands`` -- called once per run; contributions are collected through
+   a ``register`` callback and the engine then calls plain functions (never a hook per
+   resource x rule).
+2. collection: ``dsaudit_ignore_path`` per discovered path, ``dsaudit_collect_resources`` once.
+3. results: ``dsaudit_modify_results`` once, ``dsaudit_result_finished`` per result (only
+   when some plugin implements it), ``dsaudit_audit_finished`` once.
+
+Compatibility: adding a hook or a parameter is backwards compatible (implementations name the
+parameters they use). A hook or parameter is never renamed or removed within a plugin API
+version (see ``PLUGIN_API_VERSION`` and docs/plugins.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from dsaudit.core.models import AuditResult, Resource, Result
+    from dsaudit.project.config import ProjectConfig
+
+PROJECT = "dsaudit"
+PLUGIN_API_VERSION = 1
+"""Bumped only when a hook changes incompatibly. Plugins may declare ``DSAUDIT_PLUGIN_API``."""
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def dsaudit_register_parsers(register: Callable[[Any], None]) -> None:
+    """Contribute config-file parsers.
+
+    Called once at start-up. Call ``register(parser)`` for each parser, an object with a
+    unique ``name``, ``claims(path: PurePosixPath) -> bool`` and
+    ``parse(display_path, content: bytes, limits) -> list[ParsedDocument]``
+    (see :mod:`dsaudit.documents.base`). When several parsers claim a file, the one registered
+    by the plugin loaded last wins, so a third-party parser overrides a built-in one.
+
+    :param register: callback taking one parser object.
+    Added in 0.1.
+    """
+
+
+@hookspec
+def dsaudit_register_sources(register: Callable[[Any], None]) -> None:
+    """Contribute resource sources (the inventory loader and config discovery are sources).
+
+    Called once at start-up. Call ``register(source)`` with an object that has a unique
+    ``name`` and ``collect(ctx) -> Iterable[Resource | Result]`` where ``ctx`` is the
+    :class:`dsaudit.sources.SourceContext` of the run. A source yields resources, and error
+    results for inputs it could not read.
+
+    :param register: callback taking one source object.
+    Added in 0.1.
+    """
+
+
+@hookspec
+def dsaudit_register_checks(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Contribute named checks that rules reference with ``check: NAME``.
+
+    Called once at start-up. Call ``register(name, function)``; the function is called as
+    ``function(item, ctx, **arguments)`` where ``item`` is the value under test (usually a
+    resource's attributes), ``ctx`` the :class:`dsaudit.core.models.EvalContext` and ``arguments``
+    the rule's ``with:`` mapping. It returns ``True`` (holds), ``False`` (violated) or a list of
+    ``(path, value)`` pairs naming the offending values (violated when non-empty).
+
+    :param register: callback taking a check name and a function.
+    Added in 0.1.
+    """
+
+
+@hookspec
+def dsaudit_register_operators(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
+    """Contribute rule-language operators (``{path: P, NAME: operand}`` in a pack).
+
+    Called once at start-up. Call ``register(name, factory)``: ``factory(operand)`` is called
+    when a rule is compiled and returns ``predicate(value, ctx) -> bool``, which is called per
+    value; raise ``dsaudit.language.operators.OperandError`` (a ValueError) from the factory for an
+    operand it cannot use, and the pack is refused with file and line. The built-in operators
+    (``equals``, ``within_days``, ...) are registered the same way, last, so a plugin may replace
+    one (with a warning); ``regex`` and ``not_regex`` are compiled by RE2 and cannot be replaced.
+
+    :param register: callback taking the operator name and its factory.
+    Added in 0.2.
+    """
+
+
+@hookspec
+def dsaudit_register_reporters(register: Callable[[Any], None]) -> None:
+    """Contribute report formats.
+
+    Called once at start-up. Call ``register(reporter)`` with an object that has a unique
+    ``name`` (used by ``--format``), a default file ``extension`` and
+    ``render(audit: AuditResult, options: Mapping) -> str | bytes``.
+
+    :param register: callback taking one reporter object.
+    Added in 0.1.
+    """
+
+
+@hookspec
+def dsaudit_rule_pack_paths() -> list[Path]:
+    """Return folders of rule packs this plugin ships.
+
+    Called once at start-up. Each path is a pack folder (holding ``pack.yaml``); the packs are
+    loaded and validated like any other. Return an empty list to contribute nothing.
+    Added in 0.1.
+    """
+    return []
+
+
+@hookspec
+def dsaudit_register_commands(cli: click.Group) -> None:
+    """Add sub-commands to the ``dsaudit`` command line.
+
+    Called once when the CLI is built. Use ``@cli.command()`` to add commands.
+
+    :param cli: the top-level click group.
+    Added in 0.1.
+    """
+
+
+@hookspec(firstresult=True)
+def dsaudit_ignore_path(path: Path, config: ProjectConfig) -> bool | None:
+    """Decide whether a discovered config path is skipped.
+
+    Called for every file and folder found under the audit target, before it is read. The first
+    non-None answer wins: return True to skip the path, False to keep it even if a later
+    plugin would skip it, None to let other plugins decide.
+
+    :param path: the path found under the target.
+    :param config: the project config of the run.
+    Added in 0.1.
+    """
+
+
+@hookspec
+def dsaudit_collect_resources(config: ProjectConfig) -> Iterable[Resource] | None:
+    """Yield extra resources discovered live (a database, a cloud API, a CMDB).
+
+    Called once per audit after files are collected. Return an iterable of
+    :class:`dsaudit.core.models.Resource`, or None.
+
+    :param config: the project config of the run.
+    Added in 0.1.
+    """
+
+
+@hookspec
+def dsaudit_modify_results(results: list[Result], config: ProjectConfig) -> None:
+    """Edit the list of results in place (filter, re-grade, annotate) before reporting.
+
+    Called once per audit, after waivers, suppressions and the baseline have been applied.
+
+    :param results: the results of the audit; edit in place.
+    :param config: the project config of the run.
+    Added in 0.1.
+    """
+
+
+@hookspec
+def dsaudit_result_finished(result: Result) -> None:
+    """Notification for each final result (for sinks that stream results).
+
+    Called once per result after ``dsaudit_modify_results``. The return value is ignored.
+    Only called when some plugin implements it, so it costs nothing otherwise.
+
+    :param result: a final result.
+    Added in 0.1.
+    """
+
+
+@hookspec
+def dsaudit_audit_finished(audit: AuditResult) -> None:
+    """Notification that an audit is complete, before reports are written.
+
+    Called once per audit. The return value is ignored. Sinks (webhooks, ticket files) use it.
+
+    :param audit: the complete audit result.
+    Added in 0.1.
+    """

@@ -1,0 +1,275 @@
+"""The project config: ``dsaudit.yaml`` in the target folder, merged with command-line flags.
+
+Precedence: command-line flags > the config file > defaults. The file is validated against
+``schemas/config.schema.json``; errors name file, line and key. A ``[tool.dsaudit]`` table in
+``pyproject.toml`` holds the same settings when there is no ``dsaudit.yaml`` (docs/config.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from dsaudit.core.errors import ConfigError, SourceError
+from dsaudit.core.limits import DEFAULT_LIMITS, Limits
+from dsaudit.core.quoting import with_value_quoted
+from dsaudit.core.workers import default_jobs
+from dsaudit.project.trust import check_untrusted
+
+CONFIG_NAMES = ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml")
+PYPROJECT = "pyproject.toml"
+PYPROJECT_TABLE = ("tool", "dsaudit")
+DEFAULT_INVENTORY = ("inventory/**/*.yaml", "inventory/**/*.yml", "inventory/**/*.json",
+                     "inventory.yaml", "inventory.yml", "inventory.json")  # fmt: skip
+FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "info", "never")
+
+
+@dataclass(slots=True)
+class ProjectConfig:
+    """Everything that decides what an audit does."""
+
+    root: Path
+    config_file: Path | None = None
+    config_trusted: bool = True
+    """False for a config found in the audited tree without ``--trust-config``."""
+    packs: list[str] = field(default_factory=list)
+    rule_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    disabled_rules: list[str] = field(default_factory=list)
+    only_rules: list[str] = field(default_factory=list)
+    inventory: list[str] = field(default_factory=lambda: list(DEFAULT_INVENTORY))
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    follow_symlinks: bool = False
+    parser_overrides: dict[str, str] = field(default_factory=dict)
+    """Glob -> parser name (``configs.parsers`` in dsaudit.yaml), asked before parsers claim."""
+    plugin_dirs: list[Path] = field(default_factory=list)
+    fail_on: str = "high"
+    fail_on_error: bool = True
+    as_of: dt.date = field(default_factory=dt.date.today)
+    limits: Limits = DEFAULT_LIMITS
+    outputs: list[tuple[str, Path | None]] = field(default_factory=list)
+    waivers: Path | None = None
+    baseline: Path | None = None
+    inline_suppressions: bool = True
+    organization: str | None = None
+    jobs: int = field(default_factory=default_jobs)
+    """Worker processes for parsing and evaluation (default: the CPUs this process may use)."""
+    cache: Path | None = None
+    """Parse cache folder (``--cache``), or None."""
+    passes: str = "auto"
+    """``list`` every passing result, ``count`` them only, or ``auto`` (list up to a limit)."""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    text = resources.files("dsaudit").joinpath("schemas/config.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def find_config(target: Path) -> Path | None:
+    """The project config in ``target`` (a folder), if there is one.
+
+    An entry with a config's name that is not a regular file (a FIFO, a device, a folder) is a
+    ConfigError, never skipped: skipping it would audit with the defaults (as-of date today).
+    """
+    folder = target if target.is_dir() else target.parent
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        _refuse_unless_regular(candidate)
+        if candidate.is_file():
+            return candidate
+    pyproject = folder / PYPROJECT
+    _refuse_unless_regular(pyproject)
+    if pyproject.is_file() and _has_tool_table(pyproject):
+        return pyproject
+    return None
+
+
+def _refuse_unless_regular(path: Path) -> None:
+    from dsaudit.documents.safe_read import refuse_unless_regular
+
+    try:
+        refuse_unless_regular(path, str(path))
+    except SourceError as exc:
+        raise ConfigError(f"cannot read config: {exc.message}", file=str(path)) from None
+
+
+def _read_config_bytes(path: Path) -> bytes:
+    """The bytes of a config file, read through :func:`dsaudit.documents.safe_read.read_guarded`."""
+    from dsaudit.documents.safe_read import read_guarded
+
+    try:
+        read = read_guarded(path, str(path), DEFAULT_LIMITS.max_file_bytes, raise_with=None)
+    except SourceError as exc:  # and LimitError: a config file's limit is not configurable
+        raise ConfigError(f"cannot read config: {exc.message}", file=str(path)) from None
+    return read.content
+
+
+def _has_tool_table(path: Path) -> bool:
+    """Whether ``pyproject.toml`` has a ``[tool.dsaudit]`` table (unreadable files: no)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(_read_config_bytes(path).decode("utf-8"))
+    except (ConfigError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool"), dict) and "dsaudit" in data["tool"]
+
+
+class _TableLocator:
+    """Lines of ``[tool.dsaudit]`` keys: paths are shifted into the table."""
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def line_of(self, path: Any) -> int | None:
+        line: int | None = self.inner.line_of((*PYPROJECT_TABLE, *path))
+        return line
+
+
+def _iso_dates(value: Any) -> Any:
+    """YAML and TOML read bare dates as date objects; the schema expects ISO strings."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso_dates(v) for v in value]
+    return value
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Read and validate a dsaudit.yaml; raise ConfigError with file:line."""
+    from dsaudit.documents.structured import parse_structured
+
+    content = _read_config_bytes(path)
+    is_toml = path.suffix.lower() == ".toml"
+    try:
+        docs = parse_structured(str(path), content, "toml" if is_toml else "yaml", DEFAULT_LIMITS)
+    except SourceError as exc:
+        raise ConfigError(exc.message, file=str(path), line=exc.line) from exc
+    if not docs:
+        return {}
+    data, locator = docs[0].data, docs[0].locator
+    if is_toml:
+        table = data.get("tool", {}).get("dsaudit") if isinstance(data, dict) else None
+        if not isinstance(table, dict):
+            raise ConfigError("no [tool.dsaudit] table to read the dsaudit settings from",
+                              file=str(path))  # fmt: skip
+        data, locator = table, _TableLocator(locator) if locator else None
+    if data is None:
+        return {}
+    data = _iso_dates(data)
+    error = best_match(_validator().iter_errors(data))
+    if error is not None:
+        where = tuple(error.absolute_path)
+        line = locator.line_of(where) if locator else None
+        key = "/".join(str(p) for p in where) or "(top level)"
+        message = with_value_quoted(error.message, error.instance)
+        raise ConfigError(f"{message} (at '{key}')", file=str(path), line=line)
+    result: dict[str, Any] = data
+    return result
+
+
+def build_config(
+    target: Path, config_file: Path | None = None, *, trust_config: bool = False, **flags: Any
+) -> ProjectConfig:
+    """Merge the config file (found in ``target`` unless given) with command-line ``flags``.
+
+    ``flags`` with value None (or empty lists) are treated as not given. A config that was
+    found in ``target`` rather than named is untrusted unless ``trust_config``: it may not load
+    plugins, choose the cache or write outside ``target`` (dsaudit.project.trust).
+    """
+    root = target.resolve()
+    if not root.exists():
+        raise ConfigError("audit target does not exist", file=str(target))
+    path = config_file or find_config(root)
+    data = read_config_file(path) if path else {}
+    base = path.parent if path else (root if root.is_dir() else root.parent)
+    cfg = ProjectConfig(root=root if root.is_dir() else root.parent, config_file=path, raw=data)
+    if path is not None and config_file is None and not trust_config:
+        cfg.config_trusted = False
+        check_untrusted(data, path, base, cfg.root)
+    cfg.packs = list(data.get("packs", []))
+    cfg.packs = [str(base / p) if _looks_like_path(p) else p for p in cfg.packs]
+    for rid, settings in data.get("rules", {}).items():
+        if settings.get("enabled") is False:
+            cfg.disabled_rules.append(rid)
+        if settings.get("params"):
+            cfg.rule_params[rid] = dict(settings["params"])
+    cfg.disabled_rules += data.get("disable", [])
+    cfg.only_rules = list(data.get("only", []))
+    if "inventory" in data:
+        cfg.inventory = list(data["inventory"])
+    cfg.include = list(data.get("configs", {}).get("include", []))
+    cfg.exclude = list(data.get("configs", {}).get("exclude", []))
+    cfg.follow_symlinks = bool(data.get("configs", {}).get("follow_symlinks", False))
+    cfg.parser_overrides = dict(data.get("configs", {}).get("parsers", {}))
+    cfg.plugin_dirs = [(base / p).resolve() for p in data.get("plugins", [])]
+    cfg.fail_on = data.get("fail_on", cfg.fail_on)
+    cfg.fail_on_error = data.get("fail_on_error", cfg.fail_on_error)
+    if "as_of" in data:
+        cfg.as_of = dt.date.fromisoformat(data["as_of"])
+    cfg.limits = Limits.from_mapping(data.get("limits"))
+    cfg.outputs = [
+        (o["format"], (base / o["path"]) if o.get("path") else None)
+        for o in data.get("outputs", [])
+    ]
+    cfg.waivers = (base / data["waivers"]) if data.get("waivers") else None
+    cfg.baseline = (base / data["baseline"]) if data.get("baseline") else None
+    cfg.inline_suppressions = data.get("inline_suppressions", True)
+    cfg.organization = data.get("organization")
+    cfg.passes = data.get("passes", cfg.passes)
+    cfg.jobs = int(data.get("jobs", cfg.jobs))
+    cfg.cache = (base / data["cache"]) if data.get("cache") else None
+    _apply_flags(cfg, flags)
+    return cfg
+
+
+def _looks_like_path(value: str) -> bool:
+    return "/" in value or value.startswith(".")
+
+
+def _apply_flags(cfg: ProjectConfig, flags: dict[str, Any]) -> None:
+    if flags.get("packs"):
+        cfg.packs = list(flags["packs"])
+    if flags.get("plugin_dirs"):
+        cfg.plugin_dirs += [Path(p).resolve() for p in flags["plugin_dirs"]]
+    if flags.get("fail_on"):
+        if flags["fail_on"] not in FAIL_ON_CHOICES:
+            raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")
+        cfg.fail_on = flags["fail_on"]
+    if flags.get("fail_on_error") is not None:
+        cfg.fail_on_error = flags["fail_on_error"]
+    if flags.get("as_of"):
+        cfg.as_of = flags["as_of"]
+    if flags.get("outputs"):
+        cfg.outputs = list(flags["outputs"])
+    if flags.get("waivers"):
+        cfg.waivers = Path(flags["waivers"])
+    if flags.get("baseline"):
+        cfg.baseline = Path(flags["baseline"])
+    if flags.get("inline_suppressions") is False:
+        cfg.inline_suppressions = False
+    if flags.get("inventory"):
+        cfg.inventory = list(flags["inventory"])
+    if flags.get("passes"):
+        cfg.passes = flags["passes"]
+    if flags.get("jobs"):
+        cfg.jobs = int(flags["jobs"])
+    if flags.get("cache"):
+        cfg.cache = Path(flags["cache"])
+    if flags.get("no_cache"):
+        cfg.cache = None

@@ -1,0 +1,201 @@
+"""Counts every report shows: by status, by severity, by law and by article, and the posture.
+
+A law's compliance score is ``passed / (passed + failed)`` over the results citing it; waived,
+suppressed, manual, error and not-applicable results count in neither term. An article is
+``fail`` when any result citing it fails, else ``error``, ``waived`` (waived or suppressed),
+``pass``, or ``untested`` when no result says anything about it (no rule ran, or every result
+was not applicable or manual).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsaudit.core.models import AuditResult, Result, Severity, Status
+from dsaudit.reports.ordering import SEVERITY_ORDER, STATUS_ORDER
+
+UNKNOWN_LAW = "-"
+
+
+@dataclass(slots=True)
+class LawSummary:
+    """Counts of the results citing one law."""
+
+    law: str
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def passed(self) -> int:
+        return self.counts[Status.PASS]
+
+    @property
+    def failed(self) -> int:
+        return self.counts[Status.FAIL]
+
+    @property
+    def score(self) -> float | None:
+        """passed / (passed + failed), or None when neither happened."""
+        tested = self.passed + self.failed
+        return round(self.passed / tested, 4) if tested else None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One row of the per-article table."""
+
+    law: str
+    article: str
+    title: str | None
+    former_article: str | None
+    state: str
+    """``fail``, ``error``, ``waived``, ``pass`` or ``untested``."""
+    counts: dict[str, int]
+    rule_ids: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Summary:
+    """Everything counted once, for all reporters."""
+
+    total: int
+    by_status: dict[str, int]
+    by_severity: dict[str, int]
+    """Failing results only."""
+    laws: list[LawSummary]
+    articles: list[ArticleRow]
+    posture: str
+    """``incomplete`` (some result is an error), else ``non-compliant`` (something fails), else
+    ``untested`` (no result passed or failed: nothing was checked), else ``compliant``."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``summary`` object of the JSON report."""
+        return {
+            "total": self.total,
+            "by_status": dict(self.by_status),
+            "by_severity": dict(self.by_severity),
+            "by_law": {
+                law.law: {
+                    **{str(s): law.counts[s] for s in STATUS_ORDER},
+                    "score": law.score,
+                }
+                for law in self.laws
+            },
+            "posture": self.posture,
+        }
+
+
+def summarize(audit: AuditResult) -> Summary:
+    """Count the results of ``audit``."""
+    everything = audit.all_results()
+    by_status = Counter(str(r.status) for r in everything)
+    # The engine counts not-applicable (rule, resource) pairs instead of storing a result each.
+    counted = audit.metadata.get("not_applicable") or {}
+    if isinstance(counted, dict):
+        by_status[str(Status.NOT_APPLICABLE)] += sum(
+            n for n in counted.values() if isinstance(n, int)
+        )
+    listed_later = audit.metadata.get("passed_not_listed") or {}
+    if isinstance(listed_later, dict):
+        by_status[str(Status.PASS)] += sum(n for n in listed_later.values() if isinstance(n, int))
+    failing = [r for r in everything if r.status == Status.FAIL]
+    by_severity = Counter(str(r.severity) for r in failing)
+    laws: dict[str, LawSummary] = {}
+    for result in audit.results:
+        for law in _laws(result, audit):
+            laws.setdefault(law, LawSummary(law)).counts[str(result.status)] += 1
+    for rule in audit.rules.values():
+        for ref in rule.refs:
+            laws.setdefault(ref.law, LawSummary(ref.law))
+    if isinstance(listed_later, dict):
+        for rule_id, count in listed_later.items():
+            listed_rule = audit.rules.get(rule_id)
+            if listed_rule is not None and isinstance(count, int):
+                for law in {ref.law for ref in listed_rule.refs}:
+                    laws[law].counts[str(Status.PASS)] += count
+    posture = _posture(by_status)
+    return Summary(
+        total=len(everything),
+        by_status={str(s): by_status[s] for s in STATUS_ORDER},
+        by_severity={str(s): by_severity[s] for s in SEVERITY_ORDER},
+        laws=[laws[key] for key in sorted(laws)],
+        articles=_articles(audit),
+        posture=posture,
+    )
+
+
+def _posture(by_status: Counter[str]) -> str:
+    if by_status[Status.ERROR]:
+        return "incomplete"
+    if by_status[Status.FAIL]:
+        return "non-compliant"
+    if not by_status[Status.PASS]:
+        return "untested"
+    return "compliant"
+
+
+def failing_at_or_above(results: list[Result], threshold: Severity | str | None) -> list[Result]:
+    """Failing results at or above ``threshold`` (``never`` or None: none)."""
+    if threshold is None or str(threshold) == "never":
+        return []
+    floor = Severity(str(threshold)).rank
+    return [r for r in results if r.status == Status.FAIL and Severity(r.severity).rank >= floor]
+
+
+def _laws(result: Result, audit: AuditResult) -> set[str]:
+    rule = audit.rules.get(result.rule_id)
+    return {ref.law for ref in rule.refs} if rule is not None else set()
+
+
+def _articles(audit: AuditResult) -> list[ArticleRow]:
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    rule_ids: dict[tuple[str, str], set[str]] = defaultdict(set)
+    titles: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+    for rule in audit.rules.values():
+        for ref in rule.refs:
+            key = (ref.law, ref.article)
+            rule_ids[key].add(rule.id)
+            old = titles.get(key, (None, None))
+            titles[key] = (old[0] or ref.title, old[1] or ref.former_article)
+            counts.setdefault(key, Counter())  # rules but no results: "untested"
+    for result in audit.results:
+        cited = audit.rules.get(result.rule_id)
+        if cited is None:
+            continue
+        for article in {(ref.law, ref.article) for ref in cited.refs}:
+            counts[article][str(result.status)] += 1
+    rows = []
+    for key in sorted(counts, key=_article_sort_key):
+        title, former = titles.get(key, (None, None))
+        rows.append(
+            ArticleRow(
+                law=key[0],
+                article=key[1],
+                title=title,
+                former_article=former,
+                state=_article_state(counts[key]),
+                counts={str(s): counts[key][s] for s in STATUS_ORDER},
+                rule_ids=tuple(sorted(rule_ids[key])),
+            )
+        )
+    return rows
+
+
+def _article_state(counts: Counter[str]) -> str:
+    if counts[Status.FAIL]:
+        return "fail"
+    if counts[Status.ERROR]:
+        return "error"
+    if counts[Status.WAIVED] or counts[Status.SUPPRESSED]:
+        return "waived"
+    if counts[Status.PASS]:
+        return "pass"
+    return "untested"
+
+
+def _article_sort_key(key: tuple[str, str]) -> tuple[str, int, str]:
+    law, article = key
+    number = re.match(r"\d+", article)
+    return (law, int(number.group(0)) if number else 0, article)

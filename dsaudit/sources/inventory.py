@@ -1,0 +1,543 @@
+"""Inventory documents -> resources.
+
+An inventory (format v1, docs/inventory.md) describes the organization, its systems, datasets,
+cross-border transfers, entrusted processors, incidents, assessments and evidence. It may be
+split over several YAML or JSON files; :func:`load_inventory` parses them, validates each file
+against ``dsaudit/schemas/inventory.schema.json``, checks what a schema cannot (unique ids across
+files, taxonomy categories, references between records) and turns every record into a
+:class:`~dsaudit.core.models.Resource`.
+
+Every problem is collected, and all of them are raised together as one
+:class:`~dsaudit.core.errors.InventoryError` whose ``errors`` attribute lists one
+``InventoryError`` per problem, each naming file and line.
+
+Validation is two-speed: :func:`compile_fast_check` turns the same JSON Schema into plain
+Python predicates that accept valid records quickly (jsonschema takes about a minute for 100,000
+datasets); jsonschema runs only on what the fast check rejects, to produce the message. The fast
+check is conservative: whatever it accepts, jsonschema accepts
+(tests/sources/test_inventory.py checks both agree).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import functools
+import gc
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from dsaudit.core.errors import DsauditError, InventoryError, LimitError, SourceError
+from dsaudit.core.limits import Limits
+from dsaudit.core.models import LineLocator, PathKey, Resource
+from dsaudit.core.quoting import clip_text, quote_value, with_value_quoted
+from dsaudit.core.taxonomy import Taxonomy
+from dsaudit.core.workers import ordered_map
+from dsaudit.documents.base import NoLines, ParsedDocument
+from dsaudit.documents.parsecache import ParseCache
+from dsaudit.documents.safe_read import read_guarded
+from dsaudit.documents.schemacheck import compile_fast_check
+from dsaudit.documents.schemacheck import normalise as _normalise
+from dsaudit.documents.schemacheck import pointer as _pointer
+from dsaudit.documents.structured import parse_structured
+
+SCHEMA_ID = "https://dsaudit.dev/schemas/inventory-v1.json"
+
+SECTIONS: dict[str, str] = {
+    "systems": "system",
+    "datasets": "dataset",
+    "transfers": "transfer",
+    "processors": "processor",
+    "incidents": "incident",
+    "assessments": "assessment",
+    "evidence": "evidence",
+}
+"""Inventory list sections and the resource kind of their records."""
+
+KINDS: tuple[str, ...] = ("organization", *SECTIONS.values())
+"""Every resource kind the inventory yields."""
+
+MAX_ERRORS = 100
+"""Stop collecting after this many problems (a systematically broken file would flood)."""
+
+_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+
+# References between records: section -> (attribute, sections its ids must come from).
+_REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "datasets": (("system", ("systems",)),),
+    "transfers": (("datasets", ("datasets",)),),
+    "processors": (("datasets", ("datasets",)),),
+    "incidents": (("datasets", ("datasets",)), ("systems", ("systems",))),
+    "assessments": (("covers", tuple(SECTIONS)),),
+}
+
+
+def _categories(section: str, record: Mapping[str, Any]) -> list[tuple[tuple[PathKey, ...], Any]]:
+    """``(path, category)`` for every taxonomy name a (schema-valid) record uses."""
+    if section == "datasets":
+        fields = record.get("fields", ())
+        return [((("fields", i, "category")), f["category"]) for i, f in enumerate(fields)]
+    if section == "processors":
+        names = record.get("contract", {}).get("categories", ())
+        return [(("contract", "categories", i), name) for i, name in enumerate(names)]
+    if section in ("transfers", "incidents"):
+        return [(("categories", i), name) for i, name in enumerate(record.get("categories", ()))]
+    return []
+
+
+def _references(record: Mapping[str, Any], key: str) -> list[tuple[tuple[PathKey, ...], Any]]:
+    """``(path, id)`` for the ids a (schema-valid) record names under ``key``."""
+    value = record.get(key)
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [((key, i), item) for i, item in enumerate(value)]
+    return [((key,), value)]
+
+
+@dataclass(slots=True)
+class Inventory:
+    """The merged inventory."""
+
+    organization: dict[str, Any]
+    """The organization profile (empty when no file has one)."""
+    resources: list[Resource]
+    """Organization first, then records in file order."""
+    files: list[str] = field(default_factory=list)
+    """Display paths of the files read, in the order given."""
+
+    def of_kind(self, kind: str) -> list[Resource]:
+        """The resources of one kind, in load order."""
+        return [res for res in self.resources if res.kind == kind]
+
+
+@functools.cache
+def inventory_schema() -> dict[str, Any]:
+    """The packaged inventory JSON Schema."""
+    text = resources.files("dsaudit").joinpath("schemas/inventory.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+class _SchemaValidator:
+    """Fast acceptance plus jsonschema messages, per document and per record kind."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        Draft202012Validator.check_schema(schema)
+        checker = Draft202012Validator.FORMAT_CHECKER
+        self.document = Draft202012Validator(schema, format_checker=checker)
+        self.fast_document = compile_fast_check(schema)
+        self.records: dict[str, Draft202012Validator] = {}
+        self.fast_records = {}
+        for kind in KINDS:
+            sub = {
+                "$schema": schema["$schema"],
+                "$defs": schema["$defs"],
+                "$ref": f"#/$defs/{kind}",
+            }
+            self.records[kind] = Draft202012Validator(sub, format_checker=checker)
+            self.fast_records[kind] = compile_fast_check(sub)
+
+    def errors(self, data: dict[str, Any]) -> Iterator[tuple[tuple[PathKey, ...], str]]:
+        """Yield ``(path, message)`` for each invalid part of one inventory document."""
+        skeleton = {
+            key: [] if key in SECTIONS and isinstance(value, list) else value
+            for key, value in data.items()
+        }
+        for error in _sorted(self.document.iter_errors(skeleton)):
+            yield _describe(error, ())
+        for section, kind in SECTIONS.items():
+            records = data.get(section)
+            if not isinstance(records, list):
+                continue
+            fast = self.fast_records[kind]
+            for index, record in enumerate(records):
+                if fast(record):
+                    continue
+                rid = record.get("id") if isinstance(record, dict) else None
+                label = f" ({clip_text(rid, 60)})" if isinstance(rid, str) else ""
+                for error in _sorted(self.records[kind].iter_errors(record)):
+                    path, message = _describe(error, (section, index))
+                    yield path, f"{section}[{index}]{label}: {message}"
+
+
+def _sorted(errors: Iterable[ValidationError]) -> list[ValidationError]:
+    """Every error, in document order; alternatives (anyOf) reduced to their best match."""
+    found = []
+    for error in errors:
+        if error.context and error.validator != "anyOf":
+            error = best_match(error.context) or error
+        found.append(error)
+    found.sort(key=lambda e: [str(p) for p in e.absolute_path])
+    unique: dict[tuple[PathKey, ...], ValidationError] = {}
+    for error in found:  # one message per value (a bad date breaks pattern and format)
+        unique.setdefault(tuple(error.absolute_path), error)
+    return list(unique.values())
+
+
+@functools.cache
+def _validator() -> _SchemaValidator:
+    return _SchemaValidator(inventory_schema())
+
+
+def _describe(error: ValidationError, base: tuple[PathKey, ...]) -> tuple[tuple[PathKey, ...], str]:
+    """The path to point at and a readable message for one jsonschema error."""
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    instance = error.instance
+    path = (*base, *error.absolute_path)
+    where = _pointer(error.absolute_path) if base else _pointer(path)
+    prefix = f"{where}: " if where else ""
+    if error.validator == "additionalProperties" and isinstance(instance, Mapping):
+        allowed = list(schema.get("properties", {}))
+        extra = [
+            key
+            for key in instance
+            if key not in allowed and not (isinstance(key, str) and key.startswith("x_"))
+        ]
+        parts = []
+        for key in extra:
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            parts.append(quote_value(key) + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+        noun = "key" if len(extra) == 1 else "keys"
+        message = (
+            f"{prefix}unknown {noun} {', '.join(parts)}; "
+            "use an x_ prefix for your own extension keys"
+        )
+        return ((*path, extra[0]) if extra else path), message
+    if error.validator == "enum":
+        options = schema.get("enum", [])
+        hint = difflib.get_close_matches(str(instance), [str(o) for o in options], n=1)
+        text = f"{prefix}{quote_value(instance)} is not one of {', '.join(map(str, options))}"
+        return path, text + (f" (did you mean {hint[0]!r}?)" if hint else "")
+    if error.validator in ("pattern", "format", "anyOf") and schema.get("description"):
+        return (
+            path,
+            f"{prefix}{quote_value(instance)} is not valid: expected {schema['description']}",
+        )
+    if error.validator == "const" and path == ("version",):
+        return (
+            path,
+            f"version: {quote_value(instance)} is not supported; this dsaudit reads version 1",
+        )
+    return path, f"{prefix}{with_value_quoted(error.message, instance)}"
+
+
+FileOutcome = tuple[
+    str, str, list[ParsedDocument], tuple[str, str | None, int | None] | None, str | None
+]
+"""``(display, format, documents, problem, sha256)``: what reading one inventory file gave
+(``sha256`` is None when the file could not be read)."""
+
+
+def read_inventory_file(
+    path: Path, display: str, limits: Limits, cache: ParseCache | None
+) -> FileOutcome:
+    """Read and parse one inventory file; a problem is ``(message, file, line)``.
+
+    The file is read once, through :func:`~.safe_read.read_guarded` (regular files only,
+    size checked before reading, hashed while read)."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        got = path.suffix or "no extension"
+        why = f"not an inventory file: expected .yaml, .yml or .json, got {got}"
+        return display, "", [], (why, display, None), None
+    try:
+        read = read_guarded(path, display, limits.max_file_bytes)
+    except LimitError as exc:
+        return display, fmt, [], (exc.message, display, None), None
+    except SourceError as exc:
+        return display, fmt, [], (f"cannot read inventory file: {exc.message}", display, None), None
+    try:
+        documents = parse_structured(display, read.content, fmt, limits, cache)
+    except DsauditError as exc:
+        return display, fmt, [], (exc.message, exc.file or display, exc.line), read.sha256
+    except (ValueError, TypeError) as exc:  # a parser error that is not a SourceError
+        why = f"cannot parse the file: {clip_text(str(exc))}"
+        return display, fmt, [], (why, display, None), read.sha256
+    return display, fmt, documents, None, read.sha256
+
+
+def _read_pair(item: tuple[Path, str], limits: Limits, cache: ParseCache | None) -> FileOutcome:
+    return read_inventory_file(item[0], item[1], limits, cache)
+
+
+class _Loader:
+    """State of one :func:`load_inventory` call."""
+
+    def __init__(self, root: Path, limits: Limits, taxonomy: Taxonomy) -> None:
+        self.root = root
+        self.limits = limits
+        self.taxonomy = taxonomy
+        self.problems: list[InventoryError] = []
+        self.digests: dict[str, str] = {}
+        """Display path -> SHA-256 of every file read, in load order."""
+        self.truncated = 0
+        self.incomplete = False
+        """True when a file or document could not be loaded (references would mislead)."""
+        self.organization: dict[str, Any] = {}
+        self.org_resource: Resource | None = None
+        self.resources: list[Resource] = []
+        self.ids: dict[str, dict[str, Resource]] = {section: {} for section in SECTIONS}
+        self.categories = frozenset(taxonomy.names())
+
+    # -- problems -------------------------------------------------------------------
+    def problem(self, message: str, file: str | None, line: int | None = None) -> None:
+        if len(self.problems) >= MAX_ERRORS:
+            self.truncated += 1
+            return
+        self.problems.append(InventoryError(message, file=file, line=line))
+
+    def skip(self, message: str, file: str | None, line: int | None = None) -> None:
+        """A problem that keeps a file or document out of the inventory."""
+        self.incomplete = True
+        self.problem(message, file, line)
+
+    def at(self, res: Resource, path: Sequence[PathKey], message: str) -> None:
+        self.problem(message, res.file, _line(res.locator, (*res.base_path, *path)))
+
+    # -- reading --------------------------------------------------------------------
+    def display(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def add_file(self, outcome: FileOutcome) -> None:
+        display, fmt, documents, problem, sha256 = outcome
+        if sha256 is not None:
+            self.digests[display] = sha256
+        if problem is not None:
+            self.skip(*problem)
+            return
+        if not documents:
+            self.skip("empty inventory file; expected a mapping with version: 1", display)
+        for document in documents:
+            self.document(display, fmt, document)
+
+    def document(self, display: str, fmt: str, document: ParsedDocument) -> None:
+        locator = document.locator or NoLines()
+        data = document.data
+        if data is None:
+            self.skip("empty inventory document; expected a mapping with version: 1", display)
+            return
+        if not isinstance(data, dict):
+            self.skip(
+                f"an inventory document is a mapping with version: 1, not a {type(data).__name__}",
+                display,
+                _line(locator, ()),
+            )
+            return
+        validator = _validator()
+        if not validator.fast_document(data):  # also turns YAML dates into ISO strings
+            found: list[tuple[tuple[PathKey, ...], str]] = []
+            _normalise(data, found)
+            if not found:
+                found.extend(validator.errors(data))
+            for path, message in found:
+                self.skip(message, display, _line(locator, path))
+            if found:
+                return
+        meta = {"source": "inventory", "format": fmt, "document": document.index}
+        if "organization" in data:
+            self.add_organization(display, locator, data["organization"], meta)
+        for section, kind in SECTIONS.items():
+            for index, record in enumerate(data.get(section, ())):
+                res = Resource(
+                    kind=kind,
+                    id=record["id"],
+                    attributes=record,
+                    file=display,
+                    base_path=(section, index),
+                    locator=locator,
+                    meta=meta,
+                )
+                self.add_record(section, res)
+
+    def add_organization(
+        self, display: str, locator: LineLocator, org: dict[str, Any], meta: dict[str, Any]
+    ) -> None:
+        res = Resource(
+            kind="organization",
+            id=org["name"],
+            attributes=org,
+            file=display,
+            base_path=("organization",),
+            locator=locator,
+            meta=meta,
+        )
+        if self.org_resource is not None:
+            first = self.org_resource
+            self.at(
+                res,
+                (),
+                "organization is defined twice: here and at "
+                f"{first.location()}; only one inventory file may contain it",
+            )
+            return
+        org.setdefault("country", "CN")
+        self.organization = org
+        self.org_resource = res
+
+    def add_record(self, section: str, res: Resource) -> None:
+        seen = self.ids[section].get(res.id)
+        if seen is not None:
+            self.at(
+                res,
+                ("id",),
+                f"duplicate {section} id {quote_value(res.id)}: "
+                f"defined at {seen.location(('id',))} and at {res.location(('id',))}",
+            )
+            return
+        self.ids[section][res.id] = res
+        self.resources.append(res)
+        known = self.categories
+        if section == "datasets":  # the hot path: check before building paths
+            fields = res.attributes.get("fields", ())
+            if all(field["category"] in known for field in fields):
+                return
+        for path, value in _categories(section, res.attributes):
+            if value not in known:
+                unknown = self.taxonomy.unknown_message(value)
+                message = f"{section} {quote_value(res.id)}: {unknown}"
+                self.at(res, path, message)
+
+    # -- cross-record checks ------------------------------------------------------------
+    def check_references(self) -> None:
+        for section, references in _REFERENCES.items():
+            for key, targets in references:
+                known: set[str] = set()
+                for target in targets:
+                    known.update(self.ids[target])
+                target_text = " or ".join(targets) if len(targets) < 3 else "any section"
+                for res in self.ids[section].values():
+                    value = res.attributes.get(key)
+                    if value is None:
+                        continue
+                    if type(value) is list:
+                        if all(item in known for item in value):
+                            continue
+                    elif value in known:
+                        continue
+                    for path, item in _references(res.attributes, key):
+                        if item not in known:
+                            self.at(
+                                res, path, _dangling(section, res.id, key, item, known, target_text)
+                            )
+
+    def result(self, files: list[str]) -> Inventory:
+        if self.problems:
+            raise _combined(self.problems, self.truncated)
+        resources = [self.org_resource] if self.org_resource else []
+        return Inventory(self.organization, [*resources, *self.resources], files)
+
+
+def _dangling(section: str, rid: str, key: str, item: str, known: set[str], where: str) -> str:
+    message = (
+        f"{section} {quote_value(rid)}: {key} refers to {quote_value(item)}, "
+        f"which is not an id in {where}"
+    )
+    hint = difflib.get_close_matches(item, sorted(known), n=1)
+    return message + (f" (did you mean {hint[0]!r}?)" if hint else "")
+
+
+def _line(locator: LineLocator | None, path: Sequence[PathKey]) -> int | None:
+    """The line of ``path``, or of its nearest ancestor that has one."""
+    if locator is None:
+        return None
+    full = tuple(path)
+    while True:
+        try:
+            line = locator.line_of(full)
+        except (KeyError, IndexError, TypeError):
+            line = None
+        if line is not None or not full:
+            return line
+        full = full[:-1]
+
+
+def _combined(problems: list[InventoryError], truncated: int) -> InventoryError:
+    """One error carrying every problem in ``errors``."""
+    if len(problems) == 1 and not truncated:
+        only = problems[0]
+        error = InventoryError(only.message, file=only.file, line=only.line)
+    else:
+        lines = [f"  {problem}" for problem in problems]
+        if truncated:
+            lines.append(f"  ... and {truncated} more")
+        count = len(problems) + truncated
+        error = InventoryError(f"the inventory has {count} problems:\n" + "\n".join(lines))
+    error.errors = list(problems)  # type: ignore[attr-defined]
+    return error
+
+
+def load_inventory(
+    files: Sequence[Path],
+    root: Path,
+    limits: Limits,
+    taxonomy: Taxonomy,
+    *,
+    jobs: int = 1,
+    cache: ParseCache | None = None,
+    digests: dict[str, str] | None = None,
+) -> Inventory:
+    """Load, validate and merge inventory files into resources.
+
+    :param files: inventory files (YAML ``.yaml``/``.yml`` or JSON ``.json``), in load order.
+    :param root: the audit root; resource files are POSIX paths relative to it.
+    :param limits: parser limits.
+    :param taxonomy: categories that ``fields[].category`` and friends may name.
+    :param jobs: with more than one, large files are parsed in forked worker processes
+        (validation and merging stay here, in file order, so the result is the same).
+    :param cache: the parse cache of ``--cache``, if any.
+    :param digests: if given, filled with display path -> SHA-256 of every file that could be
+        read (also when the inventory has problems), from the one read that parsed it.
+    :raises InventoryError: with ``errors`` listing every problem (file:line each).
+    """
+    loader = _Loader(root, limits, taxonomy)
+    displays = [loader.display(path) for path in files]
+    if jobs > 1 and _total_size(files) < PARALLEL_MIN_BYTES:
+        jobs = 1
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # 100k records allocate millions of containers and no cycles
+    try:
+        pairs = list(zip(files, displays, strict=True))
+        for outcome in ordered_map(_read_pair, pairs, jobs, limits, cache):
+            loader.add_file(outcome)
+        if digests is not None:
+            digests.update(loader.digests)
+        if not loader.incomplete:
+            loader.check_references()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return loader.result(displays)
+
+
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+"""Inventories smaller than this are parsed in this process (a worker costs more to start)."""
+
+
+def _total_size(files: Sequence[Path]) -> int:
+    total = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total
+
+
+__all__ = [
+    "KINDS",
+    "SCHEMA_ID",
+    "SECTIONS",
+    "Inventory",
+    "compile_fast_check",
+    "inventory_schema",
+    "load_inventory",
+]
