@@ -10,7 +10,8 @@ import gc
 import os
 import platform
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from dsaudit.__about__ import __version__
@@ -29,7 +30,17 @@ from dsaudit.language.packs import (
     load_pack,
     resolve_pack_refs,
 )
-from dsaudit.plugin.host import PluginHost, Registry, collect_registry, get_plugin_host
+from dsaudit.modifiers.pipeline import (
+    LEGACY_WARNING,
+    LegacyModifier,
+    Prepared,
+    apply_modifiers,
+    legacy_modifier,
+    prepare_modifiers,
+)
+from dsaudit.modifiers.step import ModifyContext
+from dsaudit.plugin.host import PluginHost, get_plugin_host
+from dsaudit.plugin.registry import Registry, collect_registry
 from dsaudit.project.config import ProjectConfig
 from dsaudit.sources import SourceContext
 from dsaudit.sources.inventory_source import inventory_files
@@ -132,6 +143,32 @@ def collect(
     return resources, errors, sorted(ctx.inputs, key=lambda d: d["path"])
 
 
+def _prepare(
+    config: ProjectConfig,
+    registry: Registry,
+    names: Sequence[str | LegacyModifier] | None,
+    skip: Collection[str],
+) -> tuple[list[Prepared], list[Result]]:
+    """The modifiers of this run, prepared (their input files read and checked) in order."""
+    owners = registry.modifier_owners()
+    if names is None:
+        return prepare_modifiers(registry.modifiers, owners, config, skip=skip)
+    wanted = [n for n in names if isinstance(n, str)]
+    unknown = sorted(set(wanted) - set(registry.modifiers))
+    if unknown:
+        raise ConfigError(f"unknown modifier(s): {', '.join(unknown)}")
+    skipped = {*skip, *(set(registry.modifiers) - set(wanted))}
+    prepared, errors = prepare_modifiers(registry.modifiers, owners, config, skip=skipped)
+    if any(not isinstance(n, str) for n in names):
+        warnings.warn(LEGACY_WARNING, DeprecationWarning, stacklevel=3)
+    legacy = [
+        legacy_modifier(getattr(fn, "__name__", "modifier"), fn, config)
+        for fn in names
+        if not isinstance(fn, str)
+    ]
+    return [*prepared, *legacy], errors
+
+
 def _parse_cache(config: ProjectConfig) -> ParseCache | None:
     if config.cache is None:
         return None
@@ -205,18 +242,22 @@ def run_audit(
     config: ProjectConfig,
     *,
     host: PluginHost | None = None,
-    modifiers: list[Callable[[AuditResult, ProjectConfig], None]] | None = None,
+    modifiers: Sequence[str | LegacyModifier] | None = None,
+    skip_modifiers: Collection[str] = (),
 ) -> AuditResult:
     """Audit ``config.root`` and return every result with its metadata.
 
-    ``modifiers`` default to :func:`~dsaudit.modifiers.pipeline.default_modifiers` (suppressions,
-    waivers, baseline); pass ``[]`` for raw results. Raises :class:`dsaudit.core.errors.PackError`
-    (or ConfigError) when the run cannot be done as asked; unreadable inputs and raising
-    plugins become error results instead.
+    Every registered modifier runs (suppressions, waivers, baseline and plugins' own), except
+    those named in ``skip_modifiers``; ``modifiers`` names the ones to run instead (``[]`` for
+    raw results; the 0.1 form, in-place callables, still works for one release, deprecated).
+    A broken waivers or baseline file raises before anything is read. Raises
+    :class:`~dsaudit.core.errors.PackError` (or ConfigError) when the run cannot be done as asked;
+    unreadable inputs and raising plugins become error results instead.
     """
     started = now_utc()
     host = host or get_plugin_host(config.plugin_dirs)
     registry = collect_registry(host)
+    prepared, modifier_errors = _prepare(config, registry, modifiers, skip_modifiers)
     taxonomy = load_taxonomy()
     packs = load_packs(config, registry)
     compiled = compile_rules(config, packs, registry, taxonomy)
@@ -248,12 +289,9 @@ def run_audit(
             f"{sum(evaluation.passed.values())} passing results are counted, not listed, "
             f"because of {why}; use --passes list to list them"
         )
-    if modifiers is None:
-        from dsaudit.modifiers.pipeline import default_modifiers
-
-        modifiers = default_modifiers()
-    for modify in modifiers:
-        modify(audit, config)
+    audit.errors.extend(modifier_errors)
+    ctx = ModifyContext(config=config, rules=rules, as_of=config.as_of)
+    audit = apply_modifiers(audit, prepared, ctx)
     host.call_each("dsaudit_modify_results", results=audit.results, config=config)
     if host.has_impls("dsaudit_result_finished"):
         for result in audit.all_results():

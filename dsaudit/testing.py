@@ -34,7 +34,8 @@ from dsaudit.core.taxonomy import load_taxonomy
 from dsaudit.documents.base import ParsedDocument
 from dsaudit.language.conditions import CompileEnv
 from dsaudit.language.packs import load_pack
-from dsaudit.plugin.host import PluginHost, Registry, collect_registry, get_plugin_host
+from dsaudit.plugin.host import PluginHost, get_plugin_host
+from dsaudit.plugin.registry import Registry, collect_registry
 from dsaudit.project.config import ProjectConfig
 
 __all__ = [

@@ -47,7 +47,8 @@ from dsaudit.language.conditions import (
     compile_condition,
 )
 from dsaudit.language.operators import COMPARISONS, OPERATORS
-from dsaudit.plugin.host import collect_registry, get_plugin_host
+from dsaudit.plugin.host import get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 from dsaudit.sources.inventory import load_inventory
 
 ROOT = Path(__file__).resolve().parent.parent

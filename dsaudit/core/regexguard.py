@@ -113,3 +113,8 @@ def search(pattern: Regex, text: str) -> Any:
         return pattern.search(text)
     except UnicodeEncodeError:
         return pattern.search(without_surrogates(text))
+
+
+REGEX_OPERATOR_NAMES = frozenset({"regex", "not_regex"})
+"""The rule-language operators compiled by RE2 here; no plugin may replace them (a replacement
+could match in exponential time). :mod:`dsaudit.language.operators` builds exactly these."""

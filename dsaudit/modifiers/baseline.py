@@ -13,15 +13,16 @@ and the offending path and value; never the line, so moving or reformatting a bl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from dsaudit.__about__ import __version__
 from dsaudit.core.limits import DEFAULT_LIMITS, Limits
 from dsaudit.core.models import AuditResult, Result, Status
-from dsaudit.modifiers.waivers import add_input, display_path, input_record, read_document
+from dsaudit.modifiers.step import BASELINE_ORDER, Modified, ModifyContext, Step
+from dsaudit.modifiers.waivers import display_path, input_record, read_document
 from dsaudit.project.config import ProjectConfig
 
 BASELINE_VERSION = 1
@@ -91,14 +92,18 @@ def load_baseline(
     return Baseline(shown, {f["fingerprint"]: dict(f) for f in findings}, sha256)
 
 
-def apply_baseline(audit: AuditResult, baseline: Baseline) -> list[dict[str, Any]]:
-    """Mark failing results found in ``baseline``; return the entries that no longer occur.
+def match_baseline(
+    results: Sequence[Result], baseline: Baseline
+) -> tuple[list[Result], dict[str, Any], list[dict[str, Any]]]:
+    """New results with the failing ones found in ``baseline`` marked ``baselined``.
 
-    An entry whose finding is now waived or suppressed is neither matched nor fixed.
+    Also returns the report's ``baseline`` metadata and the entries that no longer occur. An
+    entry whose finding is now waived or suppressed is neither matched nor fixed.
     """
     seen: set[str] = set()
     matched = 0
-    for result in audit.results:
+    out = list(results)
+    for index, result in enumerate(results):
         if result.status not in _MAY_MATCH:
             continue
         fingerprint = result.fingerprint
@@ -106,19 +111,17 @@ def apply_baseline(audit: AuditResult, baseline: Baseline) -> list[dict[str, Any
             continue
         seen.add(fingerprint)
         if result.status is Status.FAIL:
-            result.baselined = True
+            out[index] = replace(result, baselined=True)
             matched += 1
     fixed = [e for fp, e in baseline.entries.items() if fp not in seen]
     fixed.sort(key=lambda e: (e["rule_id"], e["resource_kind"], e["resource_id"]))
-    audit.metadata["baseline"] = {
+    meta = {
         "path": baseline.path,
         "entries": len(baseline.entries),
         "matched": matched,
         "fixed": [e["fingerprint"] for e in fixed],
     }
-    if fixed:
-        audit.warnings.append(fixed_warning(baseline.path, fixed))
-    return fixed
+    return out, meta, fixed
 
 
 def fixed_warning(path: str, fixed: Iterable[dict[str, Any]]) -> str:
@@ -134,11 +137,23 @@ def fixed_warning(path: str, fixed: Iterable[dict[str, Any]]) -> str:
     )
 
 
-def modify(audit: AuditResult, config: ProjectConfig) -> None:
-    """The baseline modifier: load ``config.baseline`` (if any) and apply it."""
-    if config.baseline is None:
-        return
-    display = display_path(config.baseline, config.root)
-    baseline = load_baseline(config.baseline, display, config.limits)
-    add_input(audit, input_record(display, "baseline", baseline.sha256))
-    apply_baseline(audit, baseline)
+@dataclass(frozen=True, slots=True)
+class BaselineModifier:
+    """The built-in modifier for the baseline file (``--baseline`` or ``baseline:``)."""
+
+    name: str = "baseline"
+    order: int = BASELINE_ORDER
+
+    def prepare(self, config: ProjectConfig) -> Step | None:
+        if config.baseline is None:
+            return None
+        display = display_path(config.baseline, config.root)
+        baseline = load_baseline(config.baseline, display, config.limits)
+        record = input_record(display, "baseline", baseline.sha256)
+
+        def step(results: Sequence[Result], ctx: ModifyContext) -> Modified:
+            out, meta, fixed = match_baseline(results, baseline)
+            warnings = (fixed_warning(baseline.path, fixed),) if fixed else ()
+            return Modified(out, warnings=warnings, metadata={"baseline": meta}, inputs=(record,))
+
+        return step

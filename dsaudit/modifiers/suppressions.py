@@ -10,6 +10,8 @@ A suppression comment names one rule id (or several, separated by commas) and a 
 A trailing comment covers its own line; a comment alone on its line covers that line and the
 next. The reason is required: a suppression without one is ignored and reported as a warning.
 A suppressed result keeps its rule and evidence and gets status ``suppressed`` with the reason.
+The comment scan reads the file again (bounded, and only files with a failing result whose bytes
+hold the marker), so it works the same for every parser, a plugin's too.
 
 The comment is found in the text of the file, so it works for every format whose comments start
 with ``#``, ``;`` or ``//`` (YAML, TOML, INI, .env, sshd, nginx, ...). Only the files that have
@@ -22,12 +24,14 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dsaudit.core.errors import SourceError
-from dsaudit.core.models import AuditResult, Result, Status
+from dsaudit.core.models import Result, Status
 from dsaudit.documents.safe_read import read_guarded
+from dsaudit.modifiers.step import SUPPRESS_ORDER, Modified, ModifyContext, Step
 from dsaudit.project.config import ProjectConfig
 
 MARKER = "dsaudit:ignore"
@@ -108,35 +112,51 @@ def _read(root: Path, rel: str, max_bytes: int) -> str | None:
     return data.decode("utf-8", errors="replace")
 
 
-def apply_suppressions(audit: AuditResult, root: Path, max_file_bytes: int) -> int:
-    """Mark failing results covered by a suppression comment; return how many were suppressed.
+def suppress(
+    results: Sequence[Result], root: Path, max_file_bytes: int
+) -> tuple[list[Result], list[str]]:
+    """New results with the failing ones covered by a suppression comment ``suppressed``.
 
-    Malformed comments in the files read are added to ``audit.warnings``.
+    Also returns the problems found in the files read (malformed comments), as warnings.
     """
-    by_file: dict[str, list[Result]] = defaultdict(list)
-    for result in audit.results:
+    by_file: dict[str, list[int]] = defaultdict(list)
+    for index, result in enumerate(results):
         if result.status is Status.FAIL and result.location.file and result.location.line:
-            by_file[result.location.file].append(result)
-    count = 0
+            by_file[result.location.file].append(index)
+    out = list(results)
+    warnings: list[str] = []
     root = root.resolve()
     for rel in sorted(by_file):
         text = _read(root, rel, max_file_bytes)
         if text is None or MARKER not in text:
             continue
         found, problems = scan_text(rel, text)
-        audit.warnings.extend(problems)
-        for result in by_file[rel]:
+        warnings.extend(problems)
+        for index in by_file[rel]:
+            result = out[index]
             line = result.location.line or 0
             hit = next((s for s in found if s.covers(result.rule_id, line)), None)
             if hit is not None:
-                result.status = Status.SUPPRESSED
-                result.suppression = hit.reason
-                count += 1
-    return count
+                out[index] = replace(result, status=Status.SUPPRESSED, suppression=hit.reason)
+    return out, warnings
 
 
-def modify(audit: AuditResult, config: ProjectConfig) -> None:
-    """The inline-suppression modifier (does nothing when they are turned off)."""
-    audit.metadata["inline_suppressions"] = config.inline_suppressions
-    if config.inline_suppressions:
-        apply_suppressions(audit, config.root, config.limits.max_file_bytes)
+@dataclass(frozen=True, slots=True)
+class InlineSuppressions:
+    """The built-in modifier for ``# dsaudit:ignore`` comments (off with
+    ``--no-inline-suppressions``; the report's metadata says which)."""
+
+    name: str = "suppressions"
+    order: int = SUPPRESS_ORDER
+
+    def prepare(self, config: ProjectConfig) -> Step:
+        enabled = config.inline_suppressions
+
+        def step(results: Sequence[Result], ctx: ModifyContext) -> Modified:
+            meta = {"inline_suppressions": enabled}
+            if not enabled:
+                return Modified(results, metadata=meta)
+            out, warnings = suppress(results, config.root, config.limits.max_file_bytes)
+            return Modified(out, warnings=tuple(warnings), metadata=meta)
+
+        return step

@@ -30,7 +30,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -41,9 +41,10 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from dsaudit.core.errors import ConfigError, SourceError
 from dsaudit.core.limits import DEFAULT_LIMITS, Limits
-from dsaudit.core.models import AuditResult, PathKey, Result, Status
+from dsaudit.core.models import PathKey, Result, Status
 from dsaudit.core.quoting import quote_value, with_value_quoted
 from dsaudit.documents.safe_read import FileBytes, read_guarded
+from dsaudit.modifiers.step import WAIVE_ORDER, Modified, ModifyContext, Step
 from dsaudit.project.config import ProjectConfig
 
 EXPIRY_WARNING_DAYS = 30
@@ -213,12 +214,6 @@ def input_record(display: str, kind: str, sha256: str) -> dict[str, Any]:
     return {"path": display, "sha256": sha256, "kind": kind}
 
 
-def add_input(audit: AuditResult, record: dict[str, Any]) -> None:
-    """Add ``record`` to the report's inputs, keeping them sorted by path."""
-    inputs = [*audit.metadata.get("inputs", []), record]
-    audit.metadata["inputs"] = sorted(inputs, key=lambda d: (d["path"], d.get("kind", "")))
-
-
 # -- waivers ------------------------------------------------------------------------------
 
 
@@ -301,11 +296,13 @@ def _same_person(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def apply_waivers(audit: AuditResult, waivers: Sequence[Waiver], as_of: dt.date) -> None:
-    """Waive the failing results covered by a waiver in force; note expired and stale ones.
+def waive(
+    results: Sequence[Result], waivers: Sequence[Waiver], as_of: dt.date, rules_run: set[str]
+) -> tuple[list[Result], list[str]]:
+    """New results with the failing ones covered by a waiver in force ``waived``.
 
-    Fills ``audit.waivers`` with every waiver in force and adds warnings for expired, stale,
-    not-yet-approved and soon-expiring waivers.
+    A failing result whose waiver has expired keeps failing and says so in its message. Also
+    returns warnings for expired, stale, not-yet-approved and soon-expiring waivers.
     """
     active: dict[str, list[Waiver]] = defaultdict(list)
     expired: dict[str, list[Waiver]] = defaultdict(list)
@@ -315,25 +312,23 @@ def apply_waivers(audit: AuditResult, waivers: Sequence[Waiver], as_of: dt.date)
         elif w.is_expired(as_of):
             expired[w.rule].append(w)
     used: dict[str, int] = {w.id: 0 for w in waivers}
-    for result in audit.results:
+    out = list(results)
+    for index, result in enumerate(results):
         if result.status is not Status.FAIL or (
             result.rule_id not in active and result.rule_id not in expired
         ):
             continue
         waiver = next((w for w in active.get(result.rule_id, ()) if w.matches(result)), None)
         if waiver is not None:
-            result.status = Status.WAIVED
-            result.waiver = dict(waiver.record)
+            out[index] = replace(result, status=Status.WAIVED, waiver=dict(waiver.record))
             used[waiver.id] += 1
             continue
         lapsed = next((w for w in expired.get(result.rule_id, ()) if w.matches(result)), None)
         if lapsed is not None:
-            result.message = (
-                f"{result.message} [waiver {lapsed.id} expired on {lapsed.expires_on.isoformat()}]"
-            ).lstrip()
+            note = f"[waiver {lapsed.id} expired on {lapsed.expires_on.isoformat()}]"
+            out[index] = replace(result, message=f"{result.message} {note}".lstrip())
             used[lapsed.id] += 1
-    audit.waivers = [dict(w.record) for w in waivers if w.in_force(as_of)]
-    audit.warnings.extend(waiver_warnings(waivers, used, as_of, set(audit.rules)))
+    return out, waiver_warnings(waivers, used, as_of, rules_run)
 
 
 def waiver_warnings(
@@ -374,11 +369,23 @@ def waiver_warnings(
     return out
 
 
-def modify(audit: AuditResult, config: ProjectConfig) -> None:
-    """The waiver modifier: load ``config.waivers`` (if any) and apply it."""
-    if config.waivers is None:
-        return
-    display = display_path(config.waivers, config.root)
-    waivers, sha256 = read_waivers(config.waivers, display, config.limits)
-    add_input(audit, input_record(display, "waivers", sha256))
-    apply_waivers(audit, waivers, config.as_of)
+@dataclass(frozen=True, slots=True)
+class Waivers:
+    """The built-in modifier for the waivers file (``--waivers`` or ``waivers:``)."""
+
+    name: str = "waivers"
+    order: int = WAIVE_ORDER
+
+    def prepare(self, config: ProjectConfig) -> Step | None:
+        if config.waivers is None:
+            return None
+        display = display_path(config.waivers, config.root)
+        waivers, sha256 = read_waivers(config.waivers, display, config.limits)
+        record = input_record(display, "waivers", sha256)
+
+        def step(results: Sequence[Result], ctx: ModifyContext) -> Modified:
+            out, warnings = waive(results, waivers, ctx.as_of, set(ctx.rules))
+            in_force = tuple(dict(w.record) for w in waivers if w.in_force(ctx.as_of))
+            return Modified(out, warnings=tuple(warnings), inputs=(record,), waivers=in_force)
+
+        return step

@@ -6,13 +6,16 @@ Built-in parsers, sources, checks and reporters are plugins on these same hooks.
 Phases:
 
 1. start-up: ``dsaudit_register_parsers``, ``dsaudit_register_sources``,
-   ``dsaudit_register_checks``, ``dsaudit_register_reporters``, ``dsaudit_rule_pack_paths``,
+   ``dsaudit_register_checks``, ``dsaudit_register_operators``, ``dsaudit_register_modifiers``,
+   ``dsaudit_register_reporters``, ``dsaudit_rule_pack_paths``,
    ``dsaudit_register_commands`` -- called once per run; contributions are collected through
    a ``register`` callback and the engine then calls plain functions (never a hook per
    resource x rule).
 2. collection: ``dsaudit_ignore_path`` per discovered path, ``dsaudit_collect_resources`` once.
-3. results: ``dsaudit_modify_results`` once, ``dsaudit_result_finished`` per result (only
-   when some plugin implements it), ``dsaudit_audit_finished`` once.
+3. results: the registered modifiers in order, ``dsaudit_modify_results`` once,
+   ``dsaudit_result_finished`` per result (only when some plugin implements it),
+   ``dsaudit_audit_finished`` once.
+4. terminal: ``dsaudit_console_summary`` once, when no report goes to standard output.
 
 Compatibility: adding a hook or a parameter is backwards compatible (implementations name the
 parameters they use). A hook or parameter is never renamed or removed within a plugin API
@@ -21,7 +24,7 @@ version (see ``PLUGIN_API_VERSION`` and docs/plugins.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     import click
 
     from dsaudit.core.models import AuditResult, Resource, Result
+    from dsaudit.modifiers.step import Modifier
     from dsaudit.project.config import ProjectConfig
 
 PROJECT = "dsaudit"
@@ -115,6 +119,26 @@ def dsaudit_register_reporters(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def dsaudit_register_modifiers(register: Callable[[Modifier], None]) -> None:
+    """Register result modifiers: steps that run after the evaluation and change results.
+
+    Called once at start-up. Call ``register(modifier)`` with an object that has a unique
+    ``name``, an integer ``order`` and ``prepare(config) -> step | None``
+    (:class:`dsaudit.modifiers.step.Modifier`). ``prepare`` runs before any file is read; it
+    loads what the step needs and raises ``ConfigError`` when that is broken, or returns None
+    when there is nothing to do. The step, ``step(results, ctx) -> Modified``, returns new
+    results (one per input, same order); it may only turn failing results into suppressed or
+    waived ones, mark them baselined, or change their messages. The built-ins are
+    ``suppressions`` (order 100), ``waivers`` (200) and ``baseline`` (300); registering one of
+    these names replaces the built-in. A step that raises or breaks the rules is left out and
+    becomes an error result naming the plugin.
+
+    :param register: callback taking one modifier object.
+    Added in 0.2.
+    """
+
+
+@hookspec
 def dsaudit_rule_pack_paths() -> list[Path]:
     """Return folders of rule packs this plugin ships.
 
@@ -166,7 +190,9 @@ def dsaudit_collect_resources(config: ProjectConfig) -> Iterable[Resource] | Non
 def dsaudit_modify_results(results: list[Result], config: ProjectConfig) -> None:
     """Edit the list of results in place (filter, re-grade, annotate) before reporting.
 
-    Called once per audit, after waivers, suppressions and the baseline have been applied.
+    Called once per audit, after every modifier (suppressions, waivers, the baseline and
+    those of ``dsaudit_register_modifiers``) has run. Prefer a registered modifier: it returns
+    new results and is checked; this hook edits the list in place and is not.
 
     :param results: the results of the audit; edit in place.
     :param config: the project config of the run.
@@ -194,4 +220,21 @@ def dsaudit_audit_finished(audit: AuditResult) -> None:
 
     :param audit: the complete audit result.
     Added in 0.1.
+    """
+
+
+@hookspec
+def dsaudit_console_summary(audit: AuditResult, options: Mapping[str, Any]) -> str | None:
+    """The text ``dsaudit audit`` prints on the terminal when no report goes to standard output.
+
+    Called once per ``dsaudit audit``, after the reports are rendered; the first non-None
+    answer is printed (plugins are asked before the built-in, which prints the summary line
+    with ``-q`` and the console report otherwise). ``audit`` is already redacted. Text from a
+    plugin is escaped before it reaches the terminal (control characters, ANSI sequences), so
+    a plugin's summary cannot color or move the cursor. Return None to let others decide.
+
+    :param audit: the redacted audit.
+    :param options: ``quiet`` (``-q``), ``color`` (whether the built-in may color) and
+        ``verbose`` (the ``-v`` count).
+    Added in 0.2.
     """

@@ -22,21 +22,23 @@ import importlib.util
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from dsaudit.core.errors import PLUGIN_FAILURES
-from dsaudit.language.operators import REGEX_OPERATORS
 from dsaudit.plugin import hookspecs
 from dsaudit.plugin.deadline import deadline, import_seconds
 from dsaudit.plugin.hookspecs import PLUGIN_API_VERSION, PROJECT
 from dsaudit.plugin.isolation import isolate_call, isolate_wrapper
 from dsaudit.plugin.strictmodes import unsafe_reason
+
+if TYPE_CHECKING:
+    from dsaudit.plugin.registry import Registry
 
 ENTRY_POINT_GROUP = "dsaudit"
 
@@ -50,6 +52,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dsaudit.reports.console",
     "dsaudit.cli.commands.plugin",
     "dsaudit.language.operators",
+    "dsaudit.modifiers.plugin",
 )
 """Modules registered as built-in plugins, in order."""
 
@@ -72,20 +75,6 @@ class PluginInfo:
     origin: str
     version: str | None
     hooks: list[str]
-
-
-@dataclass(slots=True)
-class Registry:
-    """Everything plugins contributed at start-up."""
-
-    parsers: list[Any] = field(default_factory=list)
-    sources: list[Any] = field(default_factory=list)
-    checks: dict[str, Callable[..., Any]] = field(default_factory=dict)
-    operators: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
-    reporters: dict[str, Any] = field(default_factory=dict)
-    pack_paths: list[tuple[str, Path]] = field(default_factory=list)
-    problems: list[PluginProblem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 class PluginHost:
@@ -340,62 +329,6 @@ def get_plugin_host(
     return host
 
 
-def collect_registry(host: PluginHost) -> Registry:
-    """Call the ``register`` hooks once and gather parsers, sources, checks and reporters."""
-    reg = Registry()
-
-    owners: dict[tuple[str, str], str] = {}
-
-    def claim(kind: str, name: str) -> bool:
-        """Record who registers ``kind`` ``name``; False when an earlier plugin already did."""
-        plugin = host.running[-1] if host.running else "?"
-        first = owners.setdefault((kind, name), plugin)
-        if first == plugin:
-            return True
-        host.duplicate(kind, name, first, plugin, reg)
-        return False
-
-    def named(kind: str, target: Any) -> Callable[[Any], None]:
-        def register(obj: Any) -> None:
-            if not getattr(obj, "name", None):
-                raise TypeError(f"a {kind} needs a non-empty 'name'")
-            if not claim(kind, obj.name):
-                return
-            if isinstance(target, dict):
-                target[obj.name] = obj
-            else:
-                target.append(obj)
-
-        return register
-
-    host.call_each("dsaudit_register_parsers", register=named("parser", reg.parsers))
-    host.call_each("dsaudit_register_sources", register=named("source", reg.sources))
-    host.call_each("dsaudit_register_reporters", register=named("reporter", reg.reporters))
-
-    def register_check(name: str, func: Callable[..., Any]) -> None:
-        if not callable(func):
-            raise TypeError(f"check {name!r} is not callable")
-        if claim("check", name):
-            reg.checks[name] = func
-
-    host.call_each("dsaudit_register_checks", register=register_check)
-
-    def register_operator(name: str, factory: Callable[[Any], Any]) -> None:
-        if not callable(factory):
-            raise TypeError(f"operator {name!r} needs a callable factory")
-        if name in REGEX_OPERATORS:
-            raise ValueError(f"operator {name!r} is compiled by RE2 and cannot be replaced")
-        if claim("operator", name):
-            reg.operators[name] = factory
-
-    host.call_each("dsaudit_register_operators", register=register_operator)
-    for plugin_name, paths in host.call_each("dsaudit_rule_pack_paths"):
-        for p in paths or []:
-            reg.pack_paths.append((plugin_name, Path(p)))
-    reg.problems = host.problems
-    return reg
-
-
 def _attribute(
     results: list[Any], answers: list[tuple[str, Any]], wrappers: list[str]
 ) -> list[tuple[str, Any]]:
@@ -411,3 +344,12 @@ def _attribute(
     by_id = {id(value): plugin for plugin, value in answers}
     fallback = ", ".join(wrappers) or "?"
     return [(by_id.get(id(value), fallback), value) for value in results]
+
+
+def __getattr__(name: str) -> object:
+    # Registry and collect_registry lived here before 0.2 (now dsaudit.plugin.registry).
+    if name in ("Registry", "collect_registry"):
+        from dsaudit.plugin import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -69,3 +69,11 @@ CONSOLE = ConsoleReporter()
 @hookimpl(trylast=True)
 def dsaudit_register_reporters(register: Callable[[Any], None]) -> None:
     register(CONSOLE)
+
+
+@hookimpl(trylast=True)
+def dsaudit_console_summary(audit: AuditResult, options: Mapping[str, Any]) -> str:
+    """The built-in terminal summary: one line with ``-q``, the console report otherwise."""
+    if options.get("quiet"):
+        return summary_line(audit) + "\n"
+    return CONSOLE.render(audit, {"color": bool(options.get("color"))})

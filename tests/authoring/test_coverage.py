@@ -25,7 +25,8 @@ from dsaudit.cli.app import cli
 from dsaudit.core.errors import ConfigError
 from dsaudit.core.models import Rule, Status
 from dsaudit.core.taxonomy import load_taxonomy
-from dsaudit.plugin.host import collect_registry, get_plugin_host
+from dsaudit.plugin.host import get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 from dsaudit.project.config import ProjectConfig, build_config
 
 ROOT = REPO_ROOT

@@ -16,7 +16,8 @@ from dsaudit.core.taxonomy import load_taxonomy
 from dsaudit.engine import parallel
 from dsaudit.engine.evaluation import Facts, build_facts, evaluate
 from dsaudit.engine.parallel import evaluate_parallel, merge, shards
-from dsaudit.plugin.host import collect_registry, get_plugin_host
+from dsaudit.plugin.host import get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 from dsaudit.project.config import build_config
 from tests.projectkit import run
 

@@ -12,7 +12,8 @@ from dsaudit.engine.evaluation import Facts
 from dsaudit.language import checks_time
 from dsaudit.language.checks_time import elapsed_within, parse_instant
 from dsaudit.language.paths import MISSING
-from dsaudit.plugin.host import BUILTIN_PLUGINS, collect_registry, get_plugin_host
+from dsaudit.plugin.host import BUILTIN_PLUGINS, get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 
 AS_OF = dt.date(2026, 6, 1)
 

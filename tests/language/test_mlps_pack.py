@@ -16,7 +16,8 @@ from dsaudit.core.models import Resource, Result, Status
 from dsaudit.engine.evaluation import build_facts, evaluate
 from dsaudit.language.conditions import CompileEnv
 from dsaudit.language.packs import compile_packs, load_pack
-from dsaudit.plugin.host import collect_registry, get_plugin_host
+from dsaudit.plugin.host import get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 from dsaudit.sources.configs import pick_parser
 
 ROOT = REPO_ROOT

@@ -16,7 +16,8 @@ from dsaudit.authoring.ruletests import test_pack as run_pack_cases
 from dsaudit.core.taxonomy import load_taxonomy
 from dsaudit.language.conditions import CompileEnv
 from dsaudit.language.packs import Pack, load_pack
-from dsaudit.plugin.host import collect_registry, get_plugin_host
+from dsaudit.plugin.host import get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 
 RULES_DIR = REPO_ROOT / "rules"
 PACK_DIRS = sorted(p for p in RULES_DIR.iterdir() if (p / "pack.yaml").is_file())

@@ -23,7 +23,8 @@ from dsaudit.language.canonical import canonical
 from dsaudit.language.conditions import CompileEnv, compile_condition
 from dsaudit.language.operators import OPERATORS
 from dsaudit.language.paths import MISSING, compile_path
-from dsaudit.plugin.host import collect_registry, get_plugin_host
+from dsaudit.plugin.host import get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 from dsaudit.project.config import build_config
 
 SAMPLES = REPO_ROOT / "sample_configs"

@@ -30,7 +30,8 @@ from dsaudit.audit import run_audit
 from dsaudit.cli.app import cli
 from dsaudit.core.models import Status
 from dsaudit.plugin.hookspecs import PLUGIN_API_VERSION
-from dsaudit.plugin.host import collect_registry, get_plugin_host
+from dsaudit.plugin.host import get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 from dsaudit.project.config import ProjectConfig
 
 ROOT = REPO_ROOT
@@ -203,6 +204,7 @@ HOOK_ARGS = {
     "dsaudit_register_checks": "register",
     "dsaudit_register_reporters": "register",
     "dsaudit_register_operators": "register",
+    "dsaudit_register_modifiers": "register",
     "dsaudit_rule_pack_paths": "",
     "dsaudit_ignore_path": "path, config",
     "dsaudit_collect_resources": "config",
@@ -210,7 +212,8 @@ HOOK_ARGS = {
     "dsaudit_result_finished": "result",
     "dsaudit_audit_finished": "audit",
 }
-"""Every hook an audit calls (dsaudit_register_commands belongs to the CLI, not the audit)."""
+"""Every hook an audit calls (dsaudit_register_commands and dsaudit_console_summary belong to the
+CLI, not the audit: tests/cli/test_console_summary.py covers the second)."""
 
 
 def _raising_plugin(hook: str) -> Any:
@@ -266,7 +269,7 @@ def test_every_audit_hook_is_covered_by_the_isolation_test() -> None:
     from dsaudit.plugin.hookdoc import hook_functions
 
     names = {f.__name__ for f in hook_functions()}  # type: ignore[attr-defined]
-    assert names - set(HOOK_ARGS) == {"dsaudit_register_commands"}
+    assert names - set(HOOK_ARGS) == {"dsaudit_register_commands", "dsaudit_console_summary"}
 
 
 def test_raising_plugin_gives_exit_2_and_the_report_is_still_written(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ import pytest
 from projectkit import AS_OF, tls_rule, write_pack
 
 import dsaudit
-from dsaudit.plugin.host import collect_registry, get_plugin_host
+from dsaudit.plugin.host import get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 
 
 class _Order:

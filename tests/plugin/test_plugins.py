@@ -11,7 +11,8 @@ import pytest
 from projectkit import REPO_ROOT
 
 import dsaudit
-from dsaudit.plugin.host import BUILTIN_PLUGINS, collect_registry, get_plugin_host
+from dsaudit.plugin.host import BUILTIN_PLUGINS, get_plugin_host
+from dsaudit.plugin.registry import collect_registry
 
 
 def test_builtins_register_parsers_checks_reporters_sources() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +16,11 @@ from dsaudit.cli.commands.options import input_options
 from dsaudit.cli.outcome import ExitCode
 from dsaudit.redaction.redact import redact_audit, redact_line
 from dsaudit.reports.stdout_guard import stdout_to_stderr
+
+if TYPE_CHECKING:
+    from dsaudit.core.models import AuditResult
+    from dsaudit.plugin.host import PluginHost
+    from dsaudit.project.config import ProjectConfig
 
 FORMAT_BY_SUFFIX = {
     ".json": "json",
@@ -126,87 +133,119 @@ def pair_outputs(
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", count=True, help="More detail.")
 @click.pass_context
-def audit(ctx: click.Context, target: Path, config_file: Path | None, packs: tuple[str, ...],
-          formats: tuple[str, ...], outputs: tuple[str, ...], fail_on: str | None,
-          fail_on_error: bool | None, plugin_dirs: tuple[Path, ...], trust_config: bool,
-          as_of: dt.date | None,
-          inventory: tuple[str, ...], waivers: Path | None, baseline: Path | None,
-          no_inline_suppressions: bool, jobs: int | None, cache: Path | None,
-          no_cache: bool, passes: str | None,
-          blocked: tuple[str, ...], quiet: bool,
-          verbose: int) -> None:  # fmt: skip
+def audit(ctx: click.Context, /, **options: Any) -> None:
     """Audit TARGET (a folder; default: the current folder) and report the results."""
-    from dsaudit.audit import run_audit
-    from dsaudit.cli.outcome import exit_code
-    from dsaudit.modifiers.pipeline import default_modifiers
-    from dsaudit.plugin.host import get_plugin_host
-    from dsaudit.project.config import build_config
-
-    verbose += (ctx.obj or {}).get("verbose", 0)
+    request = AuditRequest(**options)
+    verbose = request.verbose + (ctx.obj or {}).get("verbose", 0)
     ctx.obj["verbose"] = verbose
-    if not target.exists():
-        raise click.BadParameter(f"{target} does not exist", param_hint="TARGET")
-    from dsaudit.documents.yamlsafe import require_libyaml
+    ctx.exit(int(run_command(dataclasses.replace(request, verbose=verbose))))
 
+
+@dataclass(frozen=True, slots=True)
+class AuditRequest:
+    """The options of one ``dsaudit audit`` command line, as click parsed them."""
+
+    target: Path
+    config_file: Path | None
+    packs: tuple[str, ...]
+    formats: tuple[str, ...]
+    outputs: tuple[str, ...]
+    fail_on: str | None
+    fail_on_error: bool | None
+    plugin_dirs: tuple[Path, ...]
+    trust_config: bool
+    as_of: dt.date | None
+    inventory: tuple[str, ...]
+    waivers: Path | None
+    baseline: Path | None
+    no_inline_suppressions: bool
+    jobs: int | None
+    cache: Path | None
+    no_cache: bool
+    passes: str | None
+    blocked: tuple[str, ...]
+    quiet: bool
+    verbose: int
+
+    def blocked_plugins(self) -> list[str]:
+        """The NAMEs of ``-p no:NAME``."""
+        names = []
+        for b in self.blocked:
+            if not b.startswith("no:"):
+                raise click.BadParameter("use -p no:NAME to block a plugin", param_hint="-p")
+            names.append(b[3:])
+        return names
+
+    def config(self) -> ProjectConfig:
+        """The project config: the found or named dsaudit.yaml merged with these flags."""
+        from dsaudit.project.config import build_config
+
+        return build_config(
+            self.target,
+            self.config_file,
+            trust_config=self.trust_config,
+            packs=list(self.packs),
+            plugin_dirs=list(self.plugin_dirs),
+            fail_on=self.fail_on,
+            fail_on_error=self.fail_on_error,
+            as_of=self.as_of,
+            outputs=pair_outputs(self.formats, self.outputs),
+            waivers=self.waivers,
+            baseline=self.baseline,
+            inline_suppressions=not self.no_inline_suppressions,
+            inventory=list(self.inventory),
+            jobs=self.jobs,
+            cache=self.cache,
+            no_cache=self.no_cache,
+            passes=self.passes,
+        )
+
+
+def run_command(request: AuditRequest) -> ExitCode:
+    """Check the request, run the audit, write the reports; the exit code (docs/ci.md).
+
+    The steps, in order: the target and options are checked; the config is built (a broken
+    dsaudit.yaml stops here); plugins are loaded and the audit runs (a broken waivers or
+    baseline file stops it before any file is read); the exit code is decided on the raw
+    results; every report is rendered from the redacted audit and written.
+    """
+    from dsaudit.cli.outcome import exit_code
+    from dsaudit.documents.yamlsafe import require_libyaml
+    from dsaudit.plugin.host import get_plugin_host
+
+    if not request.target.exists():
+        raise click.BadParameter(f"{request.target} does not exist", param_hint="TARGET")
     require_libyaml()
-    names = []
-    for b in blocked:
-        if not b.startswith("no:"):
-            raise click.BadParameter("use -p no:NAME to block a plugin", param_hint="-p")
-        names.append(b[3:])
-    pairs = pair_outputs(formats, outputs)
-    cfg = build_config(
-        target,
-        config_file,
-        trust_config=trust_config,
-        packs=list(packs),
-        plugin_dirs=list(plugin_dirs),
-        fail_on=fail_on,
-        fail_on_error=fail_on_error,
-        as_of=as_of,
-        outputs=pairs,
-        waivers=waivers,
-        baseline=baseline,
-        inline_suppressions=not no_inline_suppressions,
-        inventory=list(inventory),
-        jobs=jobs,
-        cache=cache,
-        no_cache=no_cache,
-        passes=passes,
-    )
-    _check_risk_files(cfg)
+    blocked = request.blocked_plugins()
+    pair_outputs(request.formats, request.outputs)  # a usage error before any work
+    cfg = request.config()
     pairs = cfg.outputs or [("console", None)]
     stdout_tty = sys.stdout.isatty()
     # Plugin code runs from here on: whatever it prints goes to stderr, never into a report
     # written to stdout (dsaudit.reports.stdout_guard); the reports reach stdout after the block.
     with stdout_to_stderr():
-        host = get_plugin_host(cfg.plugin_dirs, blocked=names)
-        if sys.stderr.isatty() and not quiet:
-            from rich.console import Console
-
-            with Console(stderr=True).status("auditing…", spinner="dots"):
-                result = run_audit(cfg, host=host, modifiers=default_modifiers())
-        else:
-            result = run_audit(cfg, host=host, modifiers=default_modifiers())
+        host = get_plugin_host(cfg.plugin_dirs, blocked=blocked)
+        result = _run_with_spinner(cfg, host, request.quiet)
         code = exit_code(result, cfg.fail_on, cfg.fail_on_error)
         result.metadata["exit_code"] = int(code)
         shown = redact_audit(result)  # every output below shows the redacted audit
-        rendered, render_failed = render_reports(shown, pairs, host, quiet, verbose, stdout_tty)
-    write_failed = emit_reports(shown, rendered, quiet, stdout_tty) or render_failed
-    if write_failed:
-        code = max(code, ExitCode.INCOMPLETE)
-    ctx.exit(int(code))
+        rendered, render_failed = render_reports(
+            shown, pairs, host, request.quiet, request.verbose, stdout_tty
+        )
+        summary = console_summary(shown, host, request.quiet, request.verbose, stdout_tty, rendered)
+    write_failed = emit_reports(shown, rendered, summary, request.quiet) or render_failed
+    return max(code, ExitCode.INCOMPLETE) if write_failed else code
 
 
-def _check_risk_files(cfg: Any) -> None:
-    """Refuse a broken waivers or baseline file before spending a whole audit on it."""
-    from dsaudit.modifiers.baseline import load_baseline
-    from dsaudit.modifiers.waivers import display_path, load_waivers
+def _run_with_spinner(cfg: ProjectConfig, host: PluginHost, quiet: bool) -> AuditResult:
+    from dsaudit.audit import run_audit
 
-    if cfg.waivers is not None:
-        load_waivers(cfg.waivers, display_path(cfg.waivers, cfg.root), cfg.limits)
-    if cfg.baseline is not None:
-        load_baseline(cfg.baseline, display_path(cfg.baseline, cfg.root), cfg.limits)
+    if sys.stderr.isatty() and not quiet:
+        from rich.console import Console
+
+        with Console(stderr=True).status("auditing…", spinner="dots"):
+            return run_audit(cfg, host=host)
+    return run_audit(cfg, host=host)
 
 
 def render_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any, quiet: bool,
@@ -219,7 +258,7 @@ def render_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any,
     (:func:`dsaudit.redaction.redact.redact_audit`), never the raw one.
     """
     from dsaudit.core.errors import PLUGIN_FAILURES
-    from dsaudit.plugin.host import collect_registry
+    from dsaudit.plugin.registry import collect_registry
 
     result = redact_audit(result)  # a no-op for the audit the command already redacted
     registry = collect_registry(host)
@@ -248,14 +287,49 @@ def render_reports(result: Any, pairs: list[tuple[str, Path | None]], host: Any,
     return rendered, failed
 
 
-def emit_reports(result: Any, rendered: list[tuple[str, Path | None, str | bytes]], quiet: bool,
-                 stdout_tty: bool) -> bool:  # fmt: skip
+def console_summary(
+    audit: AuditResult,
+    host: PluginHost,
+    quiet: bool,
+    verbose: int,
+    stdout_tty: bool,
+    rendered: list[tuple[str, Path | None, str | bytes]],
+) -> str | None:
+    """The terminal summary (``dsaudit_console_summary``), or None when a report goes to stdout.
+
+    A plugin's text is escaped line by line (:func:`~dsaudit.redaction.redact.redact_line`);
+    the built-in's may hold the console's own colors.
+    """
+    from dsaudit.plugin.host import BUILTIN_PLUGINS
+
+    if any(path is None for _, path, _ in rendered):
+        return None
+    options = {"quiet": quiet, "color": stdout_tty, "verbose": verbose}
+    before = len(host.problems)
+    answers = host.call_each("dsaudit_console_summary", audit=audit, options=options)
+    for problem in host.problems[before:]:
+        click.echo(redact_line(f"dsaudit: warning: {problem.message}"), err=True)
+    for plugin, text in answers:
+        if text is None:
+            continue
+        if plugin in BUILTIN_PLUGINS:
+            return str(text)
+        lines = str(text).splitlines()
+        return "".join(redact_line(line) + "\n" for line in lines)
+    return None
+
+
+def emit_reports(
+    result: AuditResult,
+    rendered: list[tuple[str, Path | None, str | bytes]],
+    summary: str | None,
+    quiet: bool,
+) -> bool:
     """Write the rendered reports (stdout or files); a failed write does not stop the others.
 
-    The terminal summary and every warning or error line show the redacted audit.
+    Then the warnings and the terminal summary, if any; every line shows the redacted audit.
     """
     from dsaudit.core.errors import OutputError
-    from dsaudit.reports.console import CONSOLE, summary_line
     from dsaudit.reports.output import write_atomic
 
     result = redact_audit(result)  # a no-op for the audit the command already redacted
@@ -274,11 +348,9 @@ def emit_reports(result: Any, rendered: list[tuple[str, Path | None, str | bytes
         written.append((fmt, path))
     for warning in result.warnings:
         click.echo(redact_line(f"dsaudit: warning: {warning}"), err=True)
-    if not any(path is None for _, path, _ in rendered):
-        if quiet:
-            click.echo(summary_line(result))
-        else:
-            click.echo(CONSOLE.render(result, {"color": stdout_tty}), nl=False)
+    if summary is not None:
+        click.echo(summary, nl=False)
+        if not quiet:
             for fmt, path in written:
                 click.echo(redact_line(f"wrote {fmt} report to {path}"))
     return failed

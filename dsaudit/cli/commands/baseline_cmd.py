@@ -59,7 +59,6 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
     from dsaudit.core.errors import UsageError
     from dsaudit.core.models import Status
     from dsaudit.modifiers.baseline import baseline_document, dump_baseline
-    from dsaudit.modifiers.pipeline import default_modifiers
     from dsaudit.plugin.host import get_plugin_host
     from dsaudit.project.config import build_config
     from dsaudit.project.trust import check_untrusted_write
@@ -87,7 +86,7 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
         check_untrusted_write(path, "baseline", cfg.config_file, cfg.root)
     cfg.baseline = None
     host = get_plugin_host(cfg.plugin_dirs)
-    result = run_audit(cfg, host=host, modifiers=default_modifiers(with_baseline=False))
+    result = run_audit(cfg, host=host, skip_modifiers=("baseline",))
     document = baseline_document(result)
     write_atomic(path, dump_baseline(document))
     for warning in result.warnings:

@@ -109,7 +109,8 @@ def coverage(
         load_provisions,
     )
     from dsaudit.core.taxonomy import load_taxonomy
-    from dsaudit.plugin.host import collect_registry, get_plugin_host
+    from dsaudit.plugin.host import get_plugin_host
+    from dsaudit.plugin.registry import collect_registry
     from dsaudit.project.config import ProjectConfig
 
     cfg = ProjectConfig(root=Path.cwd(), packs=list(packs), plugin_dirs=list(plugin_dirs))

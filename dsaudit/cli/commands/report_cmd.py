@@ -20,7 +20,8 @@ def report(result: Path, formats: tuple[str, ...], outputs: tuple[str, ...]) -> 
     """Render any format from a saved JSON report without re-running the audit."""
     from dsaudit.cli.commands.audit import pair_outputs
     from dsaudit.core.errors import OutputError
-    from dsaudit.plugin.host import collect_registry, get_plugin_host
+    from dsaudit.plugin.host import get_plugin_host
+    from dsaudit.plugin.registry import collect_registry
     from dsaudit.reports.loader import render_saved
     from dsaudit.reports.output import write_atomic
 

@@ -25,7 +25,8 @@ def _compiled(packs: tuple[str, ...], plugin_dirs: tuple[Path, ...] = ()) -> tup
 
     from dsaudit.audit import load_packs
     from dsaudit.core.taxonomy import load_taxonomy
-    from dsaudit.plugin.host import collect_registry, get_plugin_host
+    from dsaudit.plugin.host import get_plugin_host
+    from dsaudit.plugin.registry import collect_registry
     from dsaudit.project.config import ProjectConfig
 
     cfg = ProjectConfig(root=Path.cwd(), packs=list(packs), plugin_dirs=list(plugin_dirs))
@@ -127,7 +128,8 @@ def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
     from dsaudit.core.taxonomy import load_taxonomy
     from dsaudit.language.conditions import CompileEnv
     from dsaudit.language.packs import compile_rule, load_pack
-    from dsaudit.plugin.host import collect_registry, get_plugin_host
+    from dsaudit.plugin.host import get_plugin_host
+    from dsaudit.plugin.registry import collect_registry
 
     registry = collect_registry(get_plugin_host(list(plugin_dirs)))
     env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy(), operators=registry.operators)
@@ -155,7 +157,8 @@ def test_rules(
     from dsaudit.core.taxonomy import load_taxonomy
     from dsaudit.language.conditions import CompileEnv
     from dsaudit.language.packs import builtin_packs_dir, load_pack
-    from dsaudit.plugin.host import collect_registry, get_plugin_host
+    from dsaudit.plugin.host import get_plugin_host
+    from dsaudit.plugin.registry import collect_registry
 
     registry = collect_registry(get_plugin_host(list(plugin_dirs)))
     env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy(), operators=registry.operators)
