@@ -45,6 +45,14 @@ _EXPORTS: dict[str, str] = {
     "NoLines": "dsaudit.documents.base",
     "ParsedDocument": "dsaudit.documents.base",
     "Parser": "dsaudit.documents.base",
+    # the other plugin contracts (typing.Protocol), and what a modifier returns
+    "Check": "dsaudit.plugin.protocols",
+    "Modifier": "dsaudit.plugin.protocols",
+    "OperatorFactory": "dsaudit.plugin.protocols",
+    "Reporter": "dsaudit.plugin.protocols",
+    "Source": "dsaudit.plugin.protocols",
+    "Modified": "dsaudit.modifiers.step",
+    "ModifyContext": "dsaudit.modifiers.step",
     # running an audit from a program
     "ProjectConfig": "dsaudit.project.config",
     "run_audit": "dsaudit.audit",
@@ -57,6 +65,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "PLUGIN_API_VERSION",
     "AuditResult",
+    "Check",
     "ConfigError",
     "DsauditError",
     "EvalContext",
@@ -65,15 +74,21 @@ __all__ = [
     "LimitError",
     "Limits",
     "Location",
+    "Modified",
+    "Modifier",
+    "ModifyContext",
     "NoLines",
+    "OperatorFactory",
     "ParseError",
     "ParsedDocument",
     "Parser",
     "ProjectConfig",
+    "Reporter",
     "Resource",
     "Result",
     "Rule",
     "Severity",
+    "Source",
     "SourceError",
     "Status",
     "__version__",
@@ -114,6 +129,8 @@ if TYPE_CHECKING:
         Status,
     )
     from dsaudit.documents.base import NoLines, ParsedDocument, Parser
+    from dsaudit.modifiers.step import Modified, ModifyContext
+    from dsaudit.plugin.protocols import Check, Modifier, OperatorFactory, Reporter, Source
     from dsaudit.project.config import ProjectConfig
     from dsaudit.redaction.pidetect import find_pi
     from dsaudit.redaction.redact import redact_text

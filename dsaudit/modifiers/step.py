@@ -29,9 +29,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 from dsaudit.core.models import Result, Status
+from dsaudit.plugin.protocols import Modifier, Step
 
 if TYPE_CHECKING:
     from dsaudit.core.models import Rule
@@ -67,20 +68,6 @@ class Modified:
     """``{path, sha256, kind}`` of each file the step read (report metadata ``inputs``)."""
     waivers: tuple[Mapping[str, Any], ...] = ()
     """Records of risk acceptances in force that reports list."""
-
-
-class Step(Protocol):
-    def __call__(self, results: Sequence[Result], ctx: ModifyContext) -> Modified: ...
-
-
-@runtime_checkable
-class Modifier(Protocol):
-    """A result modifier, as registered through ``dsaudit_register_modifiers``."""
-
-    name: str
-    order: int
-
-    def prepare(self, config: ProjectConfig) -> Step | None: ...
 
 
 _MAY_BECOME = {
@@ -126,6 +113,8 @@ def check_step(name: str, before: Sequence[Result], after: Any) -> str | None:
             return f"modifier {name} may not set the audit metadata key {key!r}"
     return None
 
+
+__all__ = ["Modified", "Modifier", "ModifyContext", "Step", "check_step"]
 
 PROTECTED_METADATA = frozenset(
     {"tool", "started_at", "finished_at", "as_of", "packs", "inputs", "counts", "exit_code"}

@@ -34,7 +34,14 @@ if TYPE_CHECKING:
     import click
 
     from dsaudit.core.models import AuditResult, Resource, Result
-    from dsaudit.modifiers.step import Modifier
+    from dsaudit.plugin.protocols import (
+        Check,
+        Modifier,
+        OperatorFactory,
+        Parser,
+        Reporter,
+        Source,
+    )
     from dsaudit.project.config import ProjectConfig
 
 PROJECT = "dsaudit"
@@ -46,7 +53,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 @hookspec
-def dsaudit_register_parsers(register: Callable[[Any], None]) -> None:
+def dsaudit_register_parsers(register: Callable[[Parser], None]) -> None:
     """Contribute config-file parsers.
 
     Called once at start-up. Call ``register(parser)`` for each parser, an object with a
@@ -61,7 +68,7 @@ def dsaudit_register_parsers(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
-def dsaudit_register_sources(register: Callable[[Any], None]) -> None:
+def dsaudit_register_sources(register: Callable[[Source], None]) -> None:
     """Contribute resource sources (the inventory loader and config discovery are sources).
 
     Called once at start-up. Call ``register(source)`` with an object that has a unique
@@ -75,7 +82,7 @@ def dsaudit_register_sources(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
-def dsaudit_register_checks(register: Callable[[str, Callable[..., Any]], None]) -> None:
+def dsaudit_register_checks(register: Callable[[str, Check], None]) -> None:
     """Contribute named checks that rules reference with ``check: NAME``.
 
     Called once at start-up. Call ``register(name, function)``; the function is called as
@@ -90,7 +97,7 @@ def dsaudit_register_checks(register: Callable[[str, Callable[..., Any]], None])
 
 
 @hookspec
-def dsaudit_register_operators(register: Callable[[str, Callable[[Any], Any]], None]) -> None:
+def dsaudit_register_operators(register: Callable[[str, OperatorFactory], None]) -> None:
     """Contribute rule-language operators (``{path: P, NAME: operand}`` in a pack).
 
     Called once at start-up. Call ``register(name, factory)``: ``factory(operand)`` is called
@@ -106,7 +113,7 @@ def dsaudit_register_operators(register: Callable[[str, Callable[[Any], Any]], N
 
 
 @hookspec
-def dsaudit_register_reporters(register: Callable[[Any], None]) -> None:
+def dsaudit_register_reporters(register: Callable[[Reporter], None]) -> None:
     """Contribute report formats.
 
     Called once at start-up. Call ``register(reporter)`` with an object that has a unique
@@ -124,7 +131,7 @@ def dsaudit_register_modifiers(register: Callable[[Modifier], None]) -> None:
 
     Called once at start-up. Call ``register(modifier)`` with an object that has a unique
     ``name``, an integer ``order`` and ``prepare(config) -> step | None``
-    (:class:`dsaudit.modifiers.step.Modifier`). ``prepare`` runs before any file is read; it
+    (:class:`dsaudit.Modifier`). ``prepare`` runs before any file is read; it
     loads what the step needs and raises ``ConfigError`` when that is broken, or returns None
     when there is nothing to do. The step, ``step(results, ctx) -> Modified``, returns new
     results (one per input, same order); it may only turn failing results into suppressed or

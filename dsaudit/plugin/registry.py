@@ -16,8 +16,15 @@ from typing import TYPE_CHECKING, Any
 from dsaudit.core.regexguard import REGEX_OPERATOR_NAMES
 from dsaudit.plugin.host import PluginHost, PluginProblem
 
+REQUIRED_METHODS = {
+    "parser": ("claims", "parse"),
+    "source": ("collect",),
+    "reporter": ("render",),
+}
+"""The methods each kind must have (:mod:`dsaudit.plugin.protocols`); checked when registered."""
+
 if TYPE_CHECKING:
-    from dsaudit.modifiers.step import Modifier
+    from dsaudit.plugin.protocols import Modifier
 
 
 @dataclass(slots=True)
@@ -59,6 +66,10 @@ def collect_registry(host: PluginHost) -> Registry:
         def register(obj: Any) -> None:
             if not getattr(obj, "name", None):
                 raise TypeError(f"a {kind} needs a non-empty 'name'")
+            missing = [m for m in REQUIRED_METHODS[kind] if not callable(getattr(obj, m, None))]
+            if missing:
+                methods = ", ".join(f"{m}()" for m in missing)
+                raise TypeError(f"{kind} {obj.name!r} has no {methods} (dsaudit.plugin.protocols)")
             if not claim(kind, obj.name):
                 return
             if isinstance(target, dict):
