@@ -84,5 +84,5 @@ def test_the_design_page_names_every_package_and_only_real_ones() -> None:
     packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     assert table == packages | {"audit", "testing"}
     folders = {p.name for p in PACKAGE.rglob("*") if p.is_dir() and p.name != "__pycache__"}
-    for name in re.findall(r"`([a-z_]+)/`", page):
+    for name in set(re.findall(r"`([a-z_]+)/`", page)) - {"dsaudit"}:
         assert name in folders, f"docs/design.md names {name}/, which dsaudit/ does not have"
