@@ -151,6 +151,10 @@ class EvalContext:
     key_index: dict[Any, list[tuple[tuple[PathKey, ...], Any]]] | None = None
     """Every mapping key of the resource's attributes -> ``(path, value)`` pairs, built on the
     first ``**.key`` lookup and shared by every rule checking this resource."""
+    memo: dict[Any, bool] | None = None
+    """Shared sub-condition -> its result on ``memo_of`` (the resource's attributes), filled by
+    every rule checking this resource (see ``language.conditions.resource_memo``)."""
+    memo_of: Any = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,10 +45,6 @@ class Facts:
     org: Mapping[str, Any]
     cache: dict[Any, Any] = field(default_factory=dict)
     """Audit-wide values shared by rules (organization-wide aggregates), by compiled node."""
-    memo: dict[Any, bool] = field(default_factory=dict)
-    """Results of shared sub-conditions on one resource (see ``conditions.resource_memo``)."""
-    memo_ctx: Any = None
-    memo_item: Any = None
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ into closures; nothing in them is ever evaluated as code.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -261,14 +262,7 @@ def compile_rule(
     data = src.data
     rid = data["id"]
     params, defaults, guardrails = _param_values(src, overrides or {})
-    local_env = CompileEnv(
-        params=params,
-        checks=env.checks,
-        taxonomy=env.taxonomy,
-        max_regex_length=env.max_regex_length,
-        operators=env.operators,
-        as_of=env.as_of,
-    )
+    local_env = dataclasses.replace(env, params=params)
 
     def build(key: str, tree: Any, base: tuple[PathKey, ...]) -> Any:
         try:
@@ -344,7 +338,7 @@ def compile_packs(
 ) -> CompiledPacks:
     """Compile the rules of ``packs`` that are in force on ``as_of`` and enabled."""
     overrides = overrides or {}
-    env.as_of = as_of
+    env = dataclasses.replace(env, as_of=as_of)  # the caller's env is left as it was
     disabled_set, only_set = set(disabled), set(only)
     out = CompiledPacks()
     seen: dict[str, str] = {}
