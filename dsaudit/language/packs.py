@@ -12,22 +12,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import ValidationError
 
-from dsaudit.core.errors import PackError, PackSchemaError, RuleCompileError, SourceError
-from dsaudit.core.limits import DEFAULT_LIMITS
+from dsaudit.core.errors import PackError, PackSchemaError, RuleCompileError
 from dsaudit.core.models import LawRef, LineLocator, Location, PathKey, Rule, Severity
-from dsaudit.documents.safe_read import read_guarded
-from dsaudit.documents.structured import parse_structured
+from dsaudit.documents.validated import iso_dates, parse_document, read_document_bytes, validate
 from dsaudit.language.conditions import CompileEnv, ConditionError, compile_condition
 from dsaudit.language.msgtemplate import ENGINE_NAMES, TemplateError, check_template
 
@@ -78,21 +73,6 @@ class CompiledPacks:
     disabled: list[str] = field(default_factory=list)
 
 
-@cache
-def pack_schema() -> dict[str, Any]:
-    """The rule-pack JSON Schema shipped in the package."""
-    text = resources.files("dsaudit").joinpath("schemas/pack.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    schema = pack_schema()
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
-
-
 def builtin_packs_dir() -> Path:
     """Where the shipped packs are: inside the installed package, else the source checkout."""
     packaged = resources.files("dsaudit").joinpath("_rules")
@@ -112,35 +92,28 @@ def builtin_pack_paths() -> list[Path]:
 def read_pack_file(path: Path, display: str) -> bytes:
     """The bytes of one file of a rule pack, through the guarded reader: a FIFO or device in
     a pack is refused without blocking, a file over ``max_file_bytes`` before it is read."""
-    try:
-        return read_guarded(path, display, DEFAULT_LIMITS.max_file_bytes, raise_with=None).content
-    except SourceError as exc:
-        raise PackError(f"cannot read rule pack file: {exc.message}", file=display) from None
+    read = read_document_bytes(
+        path, display, error=PackError, reading="rule pack file", raise_with=None
+    )
+    return read.content
 
 
 def _read_yaml(path: Path, display: str) -> tuple[Any, LineLocator | None]:
     content = read_pack_file(path, display)
-    try:
-        docs = parse_structured(display, content, "yaml", DEFAULT_LIMITS)
-    except SourceError as exc:
-        raise PackError(exc.message, file=exc.file or display, line=exc.line) from exc
-    if len(docs) != 1:
-        raise PackError(f"expected exactly one YAML document, found {len(docs)}", file=display)
-    return docs[0].data, docs[0].locator
+    data, locator = parse_document(display, content, "yaml", error=PackError, exactly_one=True)
+    return iso_dates(data), locator
 
 
-def _schema_error(data: Any, locator: LineLocator | None, display: str, prefix: str = "") -> None:
-    error = best_match(_validator().iter_errors(data))
-    if error is None:
-        return
-    path = tuple(error.absolute_path)
-    line = locator.line_of(path) if locator else None
-    where = "/".join(str(p) for p in path) or "(top level)"
-    offending = f" at '{where}'"
+def _schema_error(data: Any, locator: LineLocator | None, display: str) -> None:
+    validate(data, locator, display, "pack.schema.json", error=PackSchemaError, describe=_explain)
+
+
+def _explain(data: Any, error: ValidationError) -> str:
+    where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
     message = error.message
     if error.validator == "additionalProperties":
         message = f"unknown key: {message}"
-    raise PackSchemaError(f"{prefix}{message}{offending}", file=display, line=line)
+    return f"{message} at '{where}'"
 
 
 def load_pack(path: Path, *, root: Path | None = None, origin: str = "builtin") -> Pack:

@@ -26,24 +26,22 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError
 
-from dsaudit.core.errors import ConfigError, SourceError
+from dsaudit.core.errors import ConfigError
 from dsaudit.core.limits import DEFAULT_LIMITS, Limits
 from dsaudit.core.models import PathKey, Result, Status
 from dsaudit.core.quoting import quote_value, with_value_quoted
-from dsaudit.documents.safe_read import FileBytes, read_guarded
+from dsaudit.documents.safe_read import FileBytes
+from dsaudit.documents.validated import line_of, load_validated, read_document_bytes
 from dsaudit.modifiers.step import WAIVE_ORDER, Modified, ModifyContext, Step
 from dsaudit.project.config import ProjectConfig
 
@@ -110,25 +108,6 @@ def _globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
 # -- reading documents --------------------------------------------------------------------
 
 
-@cache
-def schema_validator(name: str) -> jsonschema.protocols.Validator:
-    """A validator for ``dsaudit/schemas/<name>``."""
-    text = resources.files("dsaudit").joinpath(f"schemas/{name}").read_text("utf-8")
-    schema = json.loads(text)
-    return jsonschema.validators.validator_for(schema)(schema)
-
-
-def _iso_dates(value: Any) -> Any:
-    """YAML and TOML read bare dates as date objects; the schemas expect ISO strings."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {k: _iso_dates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_iso_dates(v) for v in value]
-    return value
-
-
 def _label(data: Any, path: Sequence[PathKey]) -> str:
     """``waiver W-1: `` for errors inside a list item that has an id (else empty)."""
     if len(path) < 2 or not isinstance(path[0], str) or not isinstance(path[1], int):
@@ -159,10 +138,7 @@ def _describe(error: ValidationError) -> str:
 def read_input(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> FileBytes:
     """The bytes and SHA-256 of a waivers or baseline file, read once through the guarded
     reader (:mod:`dsaudit.documents.safe_read`); raise :class:`ConfigError` naming the file."""
-    try:
-        return read_guarded(path, display, limits.max_file_bytes)
-    except SourceError as exc:  # LimitError too: its message names limits.max_file_bytes
-        raise ConfigError(f"cannot read file: {exc.message}", file=display) from None
+    return read_document_bytes(path, display, limits=limits)
 
 
 def read_document(
@@ -172,33 +148,12 @@ def read_document(
 
     Returns ``(data, locator, sha256)``; raises :class:`ConfigError` with file and line.
     """
-    from dsaudit.documents.structured import parse_structured
-
-    read = read_input(path, display, limits)
-    try:
-        docs = parse_structured(display, read.content, fmt, limits)
-    except SourceError as exc:
-        raise ConfigError(exc.message, file=display, line=exc.line) from exc
-    if not docs or docs[0].data is None:
-        return None, None, read.sha256
-    data, locator = _iso_dates(docs[0].data), docs[0].locator
-    error = best_match(schema_validator(schema).iter_errors(data))
-    if error is not None:
-        message = _label(data, tuple(error.absolute_path)) + _describe(error)
-        raise ConfigError(message, file=display, line=line_of(locator, tuple(error.absolute_path)))
-    return data, locator, read.sha256
+    doc = load_validated(path, display, fmt, schema, limits=limits, describe=_explain)
+    return doc.data, doc.locator, doc.sha256
 
 
-def line_of(locator: Any, path: Sequence[PathKey]) -> int | None:
-    """The line of ``path`` or of its nearest ancestor that has one."""
-    if locator is None:
-        return None
-    keys = tuple(path)
-    while True:
-        line: int | None = locator.line_of(keys)
-        if line is not None or not keys:
-            return line
-        keys = keys[:-1]
+def _explain(data: Any, error: ValidationError) -> str:
+    return _label(data, tuple(error.absolute_path)) + _describe(error)
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -8,20 +8,15 @@ Precedence: command-line flags > the config file > defaults. The file is validat
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import best_match
-
 from dsaudit.core.errors import ConfigError, SourceError
 from dsaudit.core.limits import DEFAULT_LIMITS, Limits
-from dsaudit.core.quoting import with_value_quoted
 from dsaudit.core.workers import default_jobs
+from dsaudit.documents.validated import describe_plainly, load_validated, read_document_bytes
 from dsaudit.project.trust import check_untrusted
 
 CONFIG_NAMES = ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml")
@@ -69,13 +64,6 @@ class ProjectConfig:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-@cache
-def _validator() -> jsonschema.protocols.Validator:
-    text = resources.files("dsaudit").joinpath("schemas/config.schema.json").read_text("utf-8")
-    schema = json.loads(text)
-    return jsonschema.validators.validator_for(schema)(schema)
-
-
 def find_config(target: Path) -> Path | None:
     """The project config in ``target`` (a folder), if there is one.
 
@@ -105,14 +93,8 @@ def _refuse_unless_regular(path: Path) -> None:
 
 
 def _read_config_bytes(path: Path) -> bytes:
-    """The bytes of a config file, read through :func:`dsaudit.documents.safe_read.read_guarded`."""
-    from dsaudit.documents.safe_read import read_guarded
-
-    try:
-        read = read_guarded(path, str(path), DEFAULT_LIMITS.max_file_bytes, raise_with=None)
-    except SourceError as exc:  # and LimitError: a config file's limit is not configurable
-        raise ConfigError(f"cannot read config: {exc.message}", file=str(path)) from None
-    return read.content
+    """The bytes of a config file, through the guarded reader (its limit is not configurable)."""
+    return read_document_bytes(path, str(path), reading="config", raise_with=None).content
 
 
 def _has_tool_table(path: Path) -> bool:
@@ -139,48 +121,35 @@ class _TableLocator:
         return line
 
 
-def _iso_dates(value: Any) -> Any:
-    """YAML and TOML read bare dates as date objects; the schema expects ISO strings."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _iso_dates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_iso_dates(v) for v in value]
-    return value
-
-
 def read_config_file(path: Path) -> dict[str, Any]:
-    """Read and validate a dsaudit.yaml; raise ConfigError with file:line."""
-    from dsaudit.documents.structured import parse_structured
-
-    content = _read_config_bytes(path)
+    """Read and validate a dsaudit.yaml (or pyproject's table); raise ConfigError with file:line."""
     is_toml = path.suffix.lower() == ".toml"
-    try:
-        docs = parse_structured(str(path), content, "toml" if is_toml else "yaml", DEFAULT_LIMITS)
-    except SourceError as exc:
-        raise ConfigError(exc.message, file=str(path), line=exc.line) from exc
-    if not docs:
-        return {}
-    data, locator = docs[0].data, docs[0].locator
-    if is_toml:
+    doc = load_validated(
+        path,
+        str(path),
+        "toml" if is_toml else "yaml",
+        "config.schema.json",
+        reading="config",
+        raise_with=None,
+        select=_tool_table(str(path)) if is_toml else None,
+        describe=describe_plainly,
+    )
+    result: dict[str, Any] = doc.data if doc.data is not None else {}
+    return result
+
+
+def _tool_table(display: str) -> Callable[[Any, Any], tuple[Any, Any]]:
+    """Picks ``[tool.dsaudit]`` out of a ``pyproject.toml``, with lines shifted into it."""
+
+    def select(data: Any, locator: Any) -> tuple[Any, Any]:
         table = data.get("tool", {}).get("dsaudit") if isinstance(data, dict) else None
         if not isinstance(table, dict):
-            raise ConfigError("no [tool.dsaudit] table to read the dsaudit settings from",
-                              file=str(path))  # fmt: skip
-        data, locator = table, _TableLocator(locator) if locator else None
-    if data is None:
-        return {}
-    data = _iso_dates(data)
-    error = best_match(_validator().iter_errors(data))
-    if error is not None:
-        where = tuple(error.absolute_path)
-        line = locator.line_of(where) if locator else None
-        key = "/".join(str(p) for p in where) or "(top level)"
-        message = with_value_quoted(error.message, error.instance)
-        raise ConfigError(f"{message} (at '{key}')", file=str(path), line=line)
-    result: dict[str, Any] = data
-    return result
+            raise ConfigError(
+                "no [tool.dsaudit] table to read the dsaudit settings from", file=display
+            )
+        return table, _TableLocator(locator) if locator else None
+
+    return select
 
 
 def build_config(

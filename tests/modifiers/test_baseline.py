@@ -21,7 +21,7 @@ from projectkit import (
 )
 
 from dsaudit.core.errors import ConfigError
-from dsaudit.modifiers.waivers import schema_validator
+from dsaudit.documents.validated import shipped_schema, validator_for
 
 DATASETS = [
     {"id": "d-1", "name": "Orders", "retention_days": 400},
@@ -61,7 +61,7 @@ def test_create_records_failing_findings_sorted_and_valid(root: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "wrote baseline of 3 failing finding(s)" in result.output
     doc = json.loads(out.read_text())
-    schema_validator("baseline.schema.json").validate(doc)
+    validator_for(shipped_schema("baseline.schema.json")).validate(doc)
     assert doc["version"] == 1
     assert doc["as_of"] == AS_OF
     keys = [(f["rule_id"], f["resource_id"]) for f in doc["findings"]]
