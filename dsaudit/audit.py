@@ -42,6 +42,7 @@ from dsaudit.modifiers.step import ModifyContext
 from dsaudit.plugin.host import PluginHost, get_plugin_host
 from dsaudit.plugin.registry import Registry, collect_registry
 from dsaudit.project.config import ProjectConfig
+from dsaudit.project.sections import check_plugin_settings
 from dsaudit.sources import SourceContext
 from dsaudit.sources.inventory_source import inventory_files
 
@@ -257,6 +258,7 @@ def run_audit(
     started = now_utc()
     host = host or get_plugin_host(config.plugin_dirs)
     registry = collect_registry(host)
+    setting_notes = check_plugin_settings(config, registry.config_sections)
     prepared, modifier_errors = _prepare(config, registry, modifiers, skip_modifiers)
     taxonomy = load_taxonomy()
     packs = load_packs(config, registry)
@@ -282,7 +284,7 @@ def run_audit(
     )
     metadata["passed_not_listed"] = dict(sorted(evaluation.passed.items()))
     audit = AuditResult(results=evaluation.results, rules=rules, metadata=metadata, errors=errors)
-    audit.warnings.extend(registry.warnings)
+    audit.warnings.extend([*registry.warnings, *setting_notes])
     if evaluation.passed:
         why = "--passes count" if config.passes == "count" else "a large audit (--passes auto)"
         audit.warnings.append(
@@ -296,7 +298,7 @@ def run_audit(
     if host.has_impls("dsaudit_result_finished"):
         for result in audit.all_results():
             host.call_each("dsaudit_result_finished", result=result)
-    host.call_each("dsaudit_audit_finished", audit=audit)
+    host.call_each("dsaudit_audit_finished", audit=audit, config=config)
     audit.errors.extend(_plugin_errors(host))
     audit.metadata["finished_at"] = now_utc().isoformat().replace("+00:00", "Z")
     audit.metadata["counts"] = {

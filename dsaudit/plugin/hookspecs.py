@@ -146,6 +146,22 @@ def dsaudit_register_modifiers(register: Callable[[Modifier], None]) -> None:
 
 
 @hookspec
+def dsaudit_register_config_sections(register: Callable[..., None]) -> None:
+    """Register the plugin's own settings: a section of ``plugin_settings`` in dsaudit.yaml.
+
+    Called once at start-up. Call ``register(name, schema, untrusted_keys=())``: ``name`` is
+    the section (``^[a-z][a-z0-9_-]{0,63}$``), ``schema`` a JSON Schema of type ``object`` the
+    section must meet, and ``untrusted_keys`` the settings a config *found* in the audited tree
+    may set (every other key needs ``--config`` or ``--trust-config``: leave out anything that
+    sends or writes data somewhere). The section is validated before any audit hook runs; read
+    it with ``config.plugin_settings(name)``. Two plugins registering one name is an error.
+
+    :param register: callback taking ``name``, ``schema`` and optionally ``untrusted_keys``.
+    Added in 0.2.
+    """
+
+
+@hookspec
 def dsaudit_rule_pack_paths() -> list[Path]:
     """Return folders of rule packs this plugin ships.
 
@@ -220,12 +236,14 @@ def dsaudit_result_finished(result: Result) -> None:
 
 
 @hookspec
-def dsaudit_audit_finished(audit: AuditResult) -> None:
+def dsaudit_audit_finished(audit: AuditResult, config: ProjectConfig) -> None:
     """Notification that an audit is complete, before reports are written.
 
     Called once per audit. The return value is ignored. Sinks (webhooks, ticket files) use it.
 
     :param audit: the complete audit result.
+    :param config: the project config (``config.plugin_settings(name)``); added in 0.2, an
+        implementation that does not name it is called without it.
     Added in 0.1.
     """
 

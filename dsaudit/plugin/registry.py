@@ -8,13 +8,14 @@ plugin's wins). The engine then calls the collected objects directly, never a ho
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dsaudit.core.regexguard import REGEX_OPERATOR_NAMES
 from dsaudit.plugin.host import PluginHost, PluginProblem
+from dsaudit.project.sections import ConfigSection, make_section
 
 REQUIRED_METHODS = {
     "parser": ("claims", "parse"),
@@ -37,6 +38,7 @@ class Registry:
     operators: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     reporters: dict[str, Any] = field(default_factory=dict)
     modifiers: dict[str, Modifier] = field(default_factory=dict)
+    config_sections: dict[str, ConfigSection] = field(default_factory=dict)
     pack_paths: list[tuple[str, Path]] = field(default_factory=list)
     problems: list[PluginProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -114,6 +116,14 @@ def collect_registry(host: PluginHost) -> Registry:
             reg.owners[("modifier", name)] = host.running[-1] if host.running else "?"
 
     host.call_each("dsaudit_register_modifiers", register=register_modifier)
+
+    def register_section(name: Any, schema: Any, untrusted_keys: Iterable[str] = ()) -> None:
+        plugin = host.running[-1] if host.running else "?"
+        section = make_section(name, schema, untrusted_keys, plugin)
+        if claim("config section", section.name):
+            reg.config_sections[section.name] = section
+
+    host.call_each("dsaudit_register_config_sections", register=register_section)
     for plugin_name, paths in host.call_each("dsaudit_rule_pack_paths"):
         for p in paths or []:
             reg.pack_paths.append((plugin_name, Path(p)))

@@ -8,15 +8,21 @@ Precedence: command-line flags > the config file > defaults. The file is validat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from dsaudit.core.errors import ConfigError, SourceError
 from dsaudit.core.limits import DEFAULT_LIMITS, Limits
 from dsaudit.core.workers import default_jobs
-from dsaudit.documents.validated import describe_plainly, load_validated, read_document_bytes
+from dsaudit.documents.validated import (
+    Validated,
+    describe_plainly,
+    load_validated,
+    read_document_bytes,
+)
 from dsaudit.project.trust import check_untrusted
 
 CONFIG_NAMES = ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml")
@@ -61,7 +67,19 @@ class ProjectConfig:
     """Parse cache folder (``--cache``), or None."""
     passes: str = "auto"
     """``list`` every passing result, ``count`` them only, or ``auto`` (list up to a limit)."""
+    plugin_sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """``plugin_settings`` of the config file: section name -> its settings (validated
+    against the plugin's schema when the audit starts, :mod:`dsaudit.project.sections`)."""
+    config_lines: Any = None
+    """The config file's line locator (key path -> line), for errors found after reading."""
     raw: dict[str, Any] = field(default_factory=dict)
+
+    def plugin_settings(self, name: str) -> Mapping[str, Any]:
+        """The settings a plugin registered as section ``name`` (empty when not set).
+
+        Validated against the plugin's schema before any audit hook runs; read-only.
+        """
+        return MappingProxyType(self.plugin_sections.get(name, {}))
 
 
 def find_config(target: Path) -> Path | None:
@@ -123,8 +141,14 @@ class _TableLocator:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """Read and validate a dsaudit.yaml (or pyproject's table); raise ConfigError with file:line."""
+    result: dict[str, Any] = read_config(path).data or {}
+    return result
+
+
+def read_config(path: Path) -> Validated:
+    """:func:`read_config_file` with the line locator and the file's SHA-256."""
     is_toml = path.suffix.lower() == ".toml"
-    doc = load_validated(
+    return load_validated(
         path,
         str(path),
         "toml" if is_toml else "yaml",
@@ -134,8 +158,6 @@ def read_config_file(path: Path) -> dict[str, Any]:
         select=_tool_table(str(path)) if is_toml else None,
         describe=describe_plainly,
     )
-    result: dict[str, Any] = doc.data if doc.data is not None else {}
-    return result
 
 
 def _tool_table(display: str) -> Callable[[Any, Any], tuple[Any, Any]]:
@@ -165,7 +187,8 @@ def build_config(
     if not root.exists():
         raise ConfigError("audit target does not exist", file=str(target))
     path = config_file or find_config(root)
-    data = read_config_file(path) if path else {}
+    doc = read_config(path) if path else None
+    data: dict[str, Any] = (doc.data if doc else None) or {}
     base = path.parent if path else (root if root.is_dir() else root.parent)
     cfg = ProjectConfig(root=root if root.is_dir() else root.parent, config_file=path, raw=data)
     if path is not None and config_file is None and not trust_config:
@@ -203,6 +226,8 @@ def build_config(
     cfg.passes = data.get("passes", cfg.passes)
     cfg.jobs = int(data.get("jobs", cfg.jobs))
     cfg.cache = (base / data["cache"]) if data.get("cache") else None
+    cfg.plugin_sections = {k: dict(v) for k, v in data.get("plugin_settings", {}).items()}
+    cfg.config_lines = doc.locator if doc else None
     _apply_flags(cfg, flags)
     return cfg
 

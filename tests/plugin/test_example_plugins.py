@@ -205,6 +205,7 @@ HOOK_ARGS = {
     "dsaudit_register_reporters": "register",
     "dsaudit_register_operators": "register",
     "dsaudit_register_modifiers": "register",
+    "dsaudit_register_config_sections": "register",
     "dsaudit_rule_pack_paths": "",
     "dsaudit_ignore_path": "path, config",
     "dsaudit_collect_resources": "config",
