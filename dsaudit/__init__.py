@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "ModifyContext": "dsaudit.modifiers.step",
     # running an audit from a program
     "ProjectConfig": "dsaudit.project.config",
+    "build_config": "dsaudit.project.config",
     "run_audit": "dsaudit.audit",
     # what reports may show
     "find_pi": "dsaudit.redaction.pidetect",
@@ -92,6 +93,7 @@ __all__ = [
     "SourceError",
     "Status",
     "__version__",
+    "build_config",
     "find_pi",
     "hookimpl",
     "redact_text",
@@ -131,6 +133,6 @@ if TYPE_CHECKING:
     from dsaudit.documents.base import NoLines, ParsedDocument, Parser
     from dsaudit.modifiers.step import Modified, ModifyContext
     from dsaudit.plugin.protocols import Check, Modifier, OperatorFactory, Reporter, Source
-    from dsaudit.project.config import ProjectConfig
+    from dsaudit.project.config import ProjectConfig, build_config
     from dsaudit.redaction.pidetect import find_pi
     from dsaudit.redaction.redact import redact_text

@@ -120,7 +120,11 @@ def test_plugins_list_shows_examples_with_version_origin_and_hooks(
         "hooks": ["dsaudit_register_parsers", "dsaudit_rule_pack_paths"],
     }
     assert shown["kubernetes"]["hooks"] == ["dsaudit_register_checks", "dsaudit_rule_pack_paths"]
-    assert shown["sink"]["hooks"] == ["dsaudit_audit_finished", "dsaudit_result_finished"]
+    assert shown["sink"]["hooks"] == [
+        "dsaudit_audit_finished",
+        "dsaudit_register_config_sections",
+        "dsaudit_result_finished",
+    ]
     assert shown["dsaudit.language.checks"]["origin"] == "built-in"
     assert data["problems"] == []
     text = CliRunner().invoke(cli, ["plugins", "list"]).output
