@@ -23,7 +23,9 @@ What :func:`redact_text` masks, wherever it occurs:
 * mainland resident ID numbers (18 characters, the last may be ``X``), 13-19 digit card numbers,
   mainland mobile numbers (``1[3-9]`` and 9 more digits, optionally ``+86``; a longer run of
   digits is not a mobile number and is not masked in part), e-mail addresses and passport
-  numbers.
+  numbers (the shapes are in :mod:`dsaudit.redaction.piformats`, beside the validated forms
+  :func:`~dsaudit.redaction.pidetect.find_pi` reports; whatever ``find_pi`` finds is masked too,
+  and under a passport-like evidence path so are the passport numbers it finds there).
 
 A match of 8 or more characters keeps its first and last two characters (``13912345678``
 becomes ``13*******78``); a shorter one becomes ``****``. Masking is deterministic (the same text
@@ -38,17 +40,23 @@ import functools
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from dsaudit.core.models import AuditResult, Evidence, Location, Result, Rule
 from dsaudit.core.names import terminal_text
+from dsaudit.redaction.piformats import MAYBE_PI, PASSPORT_KEY_WORDS
+from dsaudit.redaction.textmasks import (
+    FULL_MASK,
+    MAYBE_SECRET,
+    mask_edges,
+    mask_pi,
+    mask_secrets,
+)
 
-FULL_MASK = "****"
 MAX_PLAIN_LENGTH = 64
 """Evidence strings longer than this are masked whole (free text is not)."""
-_MAX_STARS = 16
 
 _SECRET_WORDS = frozenset(
     {"password", "passwd", "pwd", "pass", "passphrase", "secret", "secrets", "token", "tokens",
@@ -75,93 +83,13 @@ _ENV_REFERENCE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_.:-]*\}|\$[A-Z_][A-Z0-9_]*
 _HEX_DIGEST = re.compile(r"[0-9a-f]{16,128}")
 
 
-def _edges(match: re.Match[str]) -> str:
-    return _mask_edges(match.group(0))
-
-
-def _url_password(match: re.Match[str]) -> str:
-    return f"{match.group('head')}{FULL_MASK}@"
-
-
-_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    # Credentials in a URL: scheme://user:password@host. The password runs to the last "@" of
-    # the URL, so one holding "@" or "/" (written unencoded) is masked whole; scheme, user and
-    # host stay visible.
-    (
-        re.compile(
-            r"(?P<head>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@\"'<>`]*:)"
-            r"(?P<password>[^\s?#\"'<>`]+)@"
-        ),
-        _url_password,
-    ),
-    # PEM private key blocks (whole block).
-    (
-        re.compile(
-            r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.S
-        ),
-        _edges,
-    ),
-    # Mainland resident ID number (18 characters, the last may be X).
-    (
-        re.compile(
-            r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx]"
-            r"(?![0-9A-Za-z])"
-        ),
-        _edges,
-    ),
-    # Bank card numbers: 13-19 digits, optionally grouped by spaces or dashes.
-    (
-        re.compile(
-            r"(?<![\d])(?:\d{13,19}|\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?"
-            r"|\d{4}[ -]\d{6}[ -]\d{5})(?![\d])"
-        ),
-        _edges,
-    ),
-    # Mainland mobile numbers (every prefix 13-19), optionally with +86 / 86, as 11 digits or
-    # grouped 3-4-4 (139 1234 5678, 139-1234-5678); a longer run of digits is not a mobile
-    # number and is not masked in part.
-    (
-        re.compile(r"(?<![\d])(?:\+?86[ -]?)?1[3-9]\d(?:\d{8}|([ -])\d{4}\1\d{4})(?![\d])"),
-        _edges,
-    ),
-    # E-mail addresses.
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"), _edges),
-    # Chinese passports: E/G/D/S/P/H + 8 digits, or E + letter + 7 digits.
-    (
-        re.compile(r"(?<![0-9A-Za-z])(?:[EGDSPHegdsph]\d{8}|[Ee][A-Za-z]\d{7})(?![0-9A-Za-z])"),
-        _edges,
-    ),
-    # Cloud access key ids and common API token formats.
-    (re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA|LTAI)[A-Za-z0-9]{12,}"), _edges),
-    (
-        re.compile(r"(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,}|xox[abpr]-[A-Za-z0-9-]{10,})"),
-        _edges,
-    ),
-    (
-        re.compile(r"(?<![A-Za-z0-9])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
-        _edges,
-    ),
-    (re.compile(r"(?i)(?<=bearer )[A-Za-z0-9._~+/=-]{8,}"), _edges),
-)
-_MAYBE_SENSITIVE = re.compile(
-    r"\d{7}|\d{4}[ -]\d{4}|\d{4}[ -]\d{6}|@|-----BEGIN|eyJ|gh[pousr]_|xox[abpr]-"
-    r"|AKIA|ASIA|LTAI|(?i:bearer )"
-)
-"""Cheap pre-check: text without any of these cannot match a pattern above (a URL with
-credentials has an ``@``)."""
-
-
 @functools.lru_cache(maxsize=65536)
 def redact_text(text: str) -> str:
     """``text`` with every personal information and secret format masked where it occurs."""
-    if not _MAYBE_SENSITIVE.search(text):
-        return text
-    return _apply_patterns(text)
-
-
-def _apply_patterns(text: str) -> str:
-    for pattern, replace in _PATTERNS:
-        text = pattern.sub(replace, text)
+    if MAYBE_SECRET.search(text):
+        text = mask_secrets(text)
+    if MAYBE_PI.search(text):
+        text = mask_pi(text)
     return text
 
 
@@ -385,15 +313,10 @@ def _evidence_string(path: str, text: str) -> str:
             return text if redact_text(text) == text else FULL_MASK
         return FULL_MASK
     if len(text) > MAX_PLAIN_LENGTH:
-        return _mask_edges(text)
+        return mask_edges(text)
+    if _is_passport_path(path):
+        return redact_text(mask_pi(text, key=path))
     return redact_text(text)
-
-
-def _mask_edges(text: str) -> str:
-    """Keep at most the first and last two characters of ``text``."""
-    if len(text) < 8:
-        return FULL_MASK
-    return text[:2] + "*" * min(len(text) - 4, _MAX_STARS) + text[-2:]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -412,3 +335,28 @@ def _is_secret_path(path: str) -> bool:
     return any(
         w.endswith(("password", "passwd", "secret", "token", "apikey", "privatekey")) for w in words
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_passport_path(path: str) -> bool:
+    lowered = path.lower()
+    return any(word in lowered for word in PASSPORT_KEY_WORDS)
+
+
+__all__ = [
+    "FULL_MASK",
+    "MAX_PLAIN_LENGTH",
+    "RedactedAudit",
+    "RedactedResult",
+    "as_text",
+    "evidence_text",
+    "mask_pi",
+    "mask_secrets",
+    "redact_audit",
+    "redact_basis",
+    "redact_evidence",
+    "redact_line",
+    "redact_result",
+    "redact_text",
+    "redact_value",
+]
