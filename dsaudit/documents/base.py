@@ -26,7 +26,9 @@ class ParsedDocument:
     index: int = 0
     """Position of the document in a multi-document file (YAML ``---``)."""
     comments: dict[int, str] = field(default_factory=dict)
-    """Line number -> comment text, for inline suppressions (filled only by parsers that can)."""
+    """Deprecated since 0.2 and ignored: inline suppressions read ``# dsaudit:ignore`` from the
+    file itself, for every parser alike. The field stays for one release so that plugin parsers
+    that fill it keep working; it will be removed in the next."""
 
 
 class Parser(Protocol):

@@ -35,7 +35,6 @@ from dsaudit.documents.textguard import (
     check_json_depth,
     check_length,
     check_size,
-    ignore_comments,
     to_utf8,
 )
 from dsaudit.documents.yamllines import RECORD_LINES_MIN_BYTES, YamlLocator, YamlSource
@@ -134,11 +133,7 @@ class YamlParser:
         if not loaded:
             return []
         source = YamlSource(text, records)
-        comments = ignore_comments(text)
-        return [
-            ParsedDocument(data, YamlLocator(source, index), index, dict(comments))
-            for index, data in loaded
-        ]
+        return [ParsedDocument(data, YamlLocator(source, index), index) for index, data in loaded]
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -235,11 +230,7 @@ class TomlParser:
                 file=display_path,
             ) from None
         _check_data_depth(display_path, data, limits)
-        return [
-            ParsedDocument(
-                data, LineMapLocator(text, toml_line_map), comments=ignore_comments(text)
-            )
-        ]
+        return [ParsedDocument(data, LineMapLocator(text, toml_line_map))]
 
 
 # --- INI --------------------------------------------------------------------------------
@@ -294,13 +285,7 @@ class IniParser:
             else:
                 data[section] = {**defaults, **own}
         encoded = text.encode("utf-8")
-        return [
-            ParsedDocument(
-                data,
-                LineMapLocator(encoded, ini_line_map),
-                comments=ignore_comments(encoded, b"#;"),
-            )
-        ]
+        return [ParsedDocument(data, LineMapLocator(encoded, ini_line_map))]
 
 
 def _continued_bare_key_line(text: str) -> int | None:
@@ -451,11 +436,7 @@ class EnvParser:
         values, _ = parse_env(display_path, text.decode("utf-8"))
         if not values:
             return []
-        return [
-            ParsedDocument(
-                values, LineMapLocator(text, _env_line_map), comments=ignore_comments(text)
-            )
-        ]
+        return [ParsedDocument(values, LineMapLocator(text, _env_line_map))]
 
 
 YAML_PARSER = YamlParser()

@@ -22,8 +22,6 @@ from pathlib import Path
 from dsaudit.core.errors import LimitError, ParseError
 from dsaudit.core.limits import Limits
 
-IGNORE_MARKER = b"dsaudit:ignore"
-
 _BOMS_UTF32 = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"))
 _BOMS_UTF16 = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
@@ -228,29 +226,3 @@ def yaml_depth_bound(content: bytes, max_depth: int) -> int:
     if runs.find(b" " * (longest_allowed + 1)) >= 0:
         return max_depth + 1
     return flow + 2 * (longest_allowed + 1)
-
-
-def ignore_comments(content: bytes, prefixes: bytes = b"#") -> dict[int, str]:
-    """Map line -> comment text for comments that contain ``dsaudit:ignore``.
-
-    A cheap substring test first: files without the marker cost one ``in``.
-    """
-    if IGNORE_MARKER not in content:
-        return {}
-    found: dict[int, str] = {}
-    start = 0
-    while True:
-        at = content.find(IGNORE_MARKER, start)
-        if at < 0:
-            break
-        line_start = content.rfind(b"\n", 0, at) + 1
-        line_end = content.find(b"\n", at)
-        if line_end < 0:
-            line_end = len(content)
-        segment = content[line_start:at]
-        comment_at = max(segment.rfind(bytes([p])) for p in prefixes)
-        if comment_at >= 0:
-            text = content[line_start + comment_at + 1 : line_end].strip()
-            found[content.count(b"\n", 0, at) + 1] = text.decode("utf-8", "replace")
-        start = line_end
-    return found

@@ -110,8 +110,6 @@ def parse_file(
         meta = {"format": parser.name, "parser": parser.name, "document": doc.index}
         if extra_meta:
             meta.update(extra_meta)
-        if doc.comments:
-            meta["comments"] = doc.comments
         resources.append(
             Resource(
                 kind="config",

@@ -48,11 +48,8 @@ def parse_auditd(display_path: str, content: bytes, limits: Limits) -> ParsedDoc
     text = decode(display_path, content, limits)
     settings: dict[str, Any] = {}
     lines = LineMap()
-    comments: dict[int, str] = {}
     for line in physical_lines(text):
-        code, comment = strip_comment(line.text, quotes="")
-        if comment is not None and not code.strip():
-            comments[line.number] = comment
+        code, _ = strip_comment(line.text, quotes="")
         code = code.strip()
         if not code:
             continue
@@ -66,7 +63,7 @@ def parse_auditd(display_path: str, content: bytes, limits: Limits) -> ParsedDoc
         settings[key] = scalar.lower() if isinstance(scalar, str) and " " not in scalar else scalar
         lines.set(("settings", key), line.number)
     data = {"format": "auditd_conf", "settings": settings}
-    return ParsedDocument(data=data, locator=lines, comments=comments)
+    return ParsedDocument(data=data, locator=lines)
 
 
 # --- journald.conf -------------------------------------------------------------------------
@@ -99,17 +96,14 @@ def systemd_days(value: str) -> float | None:
 
 
 def _read_ini(
-    text: str, path: str, settings: dict[str, Any], lines: LineMap, where: int | None,
-    comments: dict[int, str] | None,
-) -> None:  # fmt: skip
+    text: str, path: str, settings: dict[str, Any], lines: LineMap, where: int | None
+) -> None:
     section: str | None = None
     for line in physical_lines(text):
         stripped = line.text.strip()
         if not stripped:
             continue
         if stripped[0] in "#;":
-            if comments is not None:
-                comments[line.number] = stripped[1:].strip()
             continue
         if stripped.startswith("["):
             if not stripped.endswith("]"):
@@ -134,14 +128,13 @@ def parse_journald(
     text = decode(display_path, content, limits)
     settings: dict[str, Any] = {}
     lines = LineMap()
-    comments: dict[int, str] = {}
     origins: dict[str, str] = {}
-    _read_ini(text, display_path, settings, lines, None, comments)
+    _read_ini(text, display_path, settings, lines, None)
     includes = Includes(root, display_path, limits)
     if root is not None:
         for inc in includes.resolve("journald.conf.d/*.conf", 1, optional=True):
             before = dict(settings)
-            _read_ini(inc.text, inc.path, settings, lines, 1, None)
+            _read_ini(inc.text, inc.path, settings, lines, 1)
             for key, value in settings.items():
                 if before.get(key) != value:
                     origins[f"settings.{key}"] = inc.path
@@ -162,7 +155,7 @@ def parse_journald(
     lines.derive(
         (("storage", "Storage"), ("retention_days", "MaxRetentionSec")), "settings", settings
     )
-    return ParsedDocument(data=data, locator=lines, comments=comments)
+    return ParsedDocument(data=data, locator=lines)
 
 
 # --- rsyslog.conf --------------------------------------------------------------------------
@@ -204,15 +197,12 @@ class _Rsyslog:
         self.modules: list[str] = []
         self.forwards: list[dict[str, Any]] = []
         self.lines = LineMap()
-        self.comments: dict[int, str] = {}
 
     def read(self, path: str, text: str, top: int | None) -> None:
         pending: list[str] = []
         start = 0
         for line in physical_lines(text):
-            code, comment = strip_comment(line.text)
-            if comment is not None and top is None and not code.strip():
-                self.comments[line.number] = comment
+            code, _ = strip_comment(line.text)
             code = code.strip()
             if not code and not pending:
                 continue
@@ -297,7 +287,7 @@ def parse_rsyslog(
         "logs_auth": bool(auth_rules),
         "includes": includes.as_list(),
     }
-    return ParsedDocument(data=data, locator=reader.lines, comments=reader.comments)
+    return ParsedDocument(data=data, locator=reader.lines)
 
 
 class AuditdParser:

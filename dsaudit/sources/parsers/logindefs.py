@@ -25,13 +25,11 @@ def parse_login_defs(display_path: str, content: bytes, limits: Limits) -> Parse
     text = decode(display_path, content, limits)
     settings: dict[str, Any] = {}
     lines = LineMap()
-    comments: dict[int, str] = {}
     for line in physical_lines(text):
         stripped = line.text.strip()
         if not stripped:
             continue
         if stripped.startswith("#"):
-            comments[line.number] = stripped[1:].strip()
             continue
         parts = stripped.split(None, 1)
         name = parts[0]
@@ -45,9 +43,7 @@ def parse_login_defs(display_path: str, content: bytes, limits: Limits) -> Parse
             value = value[1:-1]
         settings[name] = to_scalar(value)
         lines.set(("settings", name), line.number)
-    return ParsedDocument(
-        data={"format": "login_defs", "settings": settings}, locator=lines, comments=comments
-    )
+    return ParsedDocument(data={"format": "login_defs", "settings": settings}, locator=lines)
 
 
 class LoginDefsParser:

@@ -77,7 +77,6 @@ class _Reader:
         self.globals: dict[str, Any] = {}
         self.stanzas: list[dict[str, Any]] = []
         self.lines = LineMap()
-        self.comments: dict[int, str] = {}
         self.include_lines: list[tuple[int, str, dict[str, Any]]] = []
         """(line, pattern, globals in effect at that line) for each ``include``."""
 
@@ -116,9 +115,7 @@ class _Reader:
                 if stripped.split()[:1] == ["endscript"]:
                     script = None
                 continue
-            code, comment = strip_comment(line.text)
-            if comment is not None and not code.strip():
-                self.comments[line.number] = comment
+            code, _ = strip_comment(line.text)
             code = code.strip()
             if not code:
                 continue
@@ -241,7 +238,7 @@ def parse_logrotate(
         "stanzas": reader.stanzas,
         "includes": includes.as_list(),
     }
-    return ParsedDocument(data=data, locator=reader.lines, comments=reader.comments)
+    return ParsedDocument(data=data, locator=reader.lines)
 
 
 class LogrotateParser:

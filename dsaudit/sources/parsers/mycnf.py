@@ -62,7 +62,6 @@ class _Reader:
         self.order: list[tuple[str, str, Any]] = []
         self.lines = LineMap()
         self.origins: dict[str, str] = {}
-        self.comments: dict[int, str] = {}
 
     def read(self, path: str, text: str, top: int | None) -> None:
         section: str | None = None
@@ -72,8 +71,6 @@ class _Reader:
             if not stripped:
                 continue
             if stripped[0] in "#;":
-                if top is None:
-                    self.comments[line.number] = stripped[1:].strip()
                 continue
             if stripped.startswith("!"):
                 directive, _, target = stripped.partition(" ")
@@ -159,7 +156,7 @@ def parse_mycnf(
         "server",
         server,
     )  # fmt: skip
-    return ParsedDocument(data=data, locator=reader.lines, comments=reader.comments)
+    return ParsedDocument(data=data, locator=reader.lines)
 
 
 class MyCnfParser:

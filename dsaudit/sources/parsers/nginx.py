@@ -68,7 +68,7 @@ _TOKEN = re.compile(
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 
-def tokenize(text: str, path: str, comments: dict[int, str] | None = None) -> list[Token]:
+def tokenize(text: str, path: str) -> list[Token]:
     """nginx tokens with their lines: words, quoted strings, ``;``, ``{``, ``}``.
 
     A quoted string is marked with a leading NUL so that ``";"`` stays a word.
@@ -85,9 +85,6 @@ def tokenize(text: str, path: str, comments: dict[int, str] | None = None) -> li
             body = m.group()[1:-1]
             tokens.append(("\x00" + _ESCAPE.sub(r"\1", body), line))
             line += body.count("\n")
-        elif kind == "comment":
-            if comments is not None:
-                comments[line] = m.group()[1:].strip()
         elif kind == "open":
             raise ParseError(f"unterminated {m.group()} quote", file=path, line=line)
     return tokens
@@ -364,8 +361,7 @@ def parse_nginx(
     includes = Includes(root, display_path, limits)
     builder = _Builder(display_path, includes, prefix, limits.max_depth)
     data: dict[str, Any] = {"directives": {}, "blocks": []}
-    comments: dict[int, str] = {}
-    builder.build(tokenize(text, display_path, comments), display_path, data, (), [], None)
+    builder.build(tokenize(text, display_path), display_path, data, (), [], None)
     located = {k: (v, f"{source}") for k, (v, _) in inherited.items()}
     data["name"] = None if context == "main" else "http"
     servers = _flatten_servers(data, builder.lines, located)
@@ -386,7 +382,7 @@ def parse_nginx(
     }
     for n, record in enumerate(includes.records):
         builder.lines.set(("includes", n), record.line)
-    return ParsedDocument(data=document, locator=builder.lines, comments=comments)
+    return ParsedDocument(data=document, locator=builder.lines)
 
 
 class NginxParser:

@@ -106,16 +106,12 @@ def module_name(module: str) -> str:
     return name[:-3] if name.endswith(".so") else name
 
 
-def _key_values(
-    text: str, path: str, comments: dict[int, str] | None
-) -> tuple[dict[str, Any], dict[str, int]]:
+def _key_values(text: str, path: str) -> tuple[dict[str, Any], dict[str, int]]:
     """``key = value`` / bare-word lines (faillock.conf, pwquality.conf); last value wins."""
     settings: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for line in physical_lines(text):
-        code, comment = strip_comment(line.text, quotes="")
-        if comment is not None and comments is not None and not code.strip():
-            comments[line.number] = comment
+        code, _ = strip_comment(line.text, quotes="")
         code = code.strip()
         if not code:
             continue
@@ -144,13 +140,10 @@ class _Stack:
         self.includes = includes
         self.entries: list[dict[str, Any]] = []
         self.lines = LineMap()
-        self.comments: dict[int, str] = {}
 
     def read(self, path: str, text: str, top_line: int | None, only: str | None) -> None:
         for line in join_continuations(physical_lines(text)):
-            code, comment = strip_comment(line.text, quotes="")
-            if comment is not None and top_line is None and not code.strip():
-                self.comments[line.number] = comment
+            code, _ = strip_comment(line.text, quotes="")
             code = code.strip()
             if not code:
                 continue
@@ -227,7 +220,7 @@ def _effective(stack: _Stack, family: str, root: Path | None) -> tuple[dict[str,
         line = stack.lines.line_of(("entries", first_index)) or 1
         for pattern in conf_patterns:
             for inc in stack.includes.resolve("/" + pattern, line, optional=True):
-                values, _ = _key_values(inc.text, inc.path, None)
+                values, _ = _key_values(inc.text, inc.path)
                 settings.update(values)
     if first["name"] == "pam_faillock":
         settings = {**FAILLOCK_DEFAULTS, **settings}
@@ -272,7 +265,7 @@ def parse_pam_service(
     data["includes"] = includes.as_list()
     for n, record in enumerate(includes.records):
         stack.lines.set(("includes", n), record.line)
-    return ParsedDocument(data=data, locator=stack.lines, comments=stack.comments)
+    return ParsedDocument(data=data, locator=stack.lines)
 
 
 def parse_module_conf(
@@ -280,8 +273,7 @@ def parse_module_conf(
 ) -> ParsedDocument:
     """Parse ``faillock.conf`` or ``pwquality.conf`` (``family``: faillock | pwquality)."""
     text = decode(display_path, content, limits)
-    comments: dict[int, str] = {}
-    settings, where = _key_values(text, display_path, comments)
+    settings, where = _key_values(text, display_path)
     lines = LineMap()
     view = dict(settings)
     if family == "pwquality":
@@ -290,7 +282,7 @@ def parse_module_conf(
         lines.set(("settings", key), number)
         lines.set((family, key), number)
     data = {"format": f"{family}_conf", "settings": settings, family: view}
-    return ParsedDocument(data=data, locator=lines, comments=comments)
+    return ParsedDocument(data=data, locator=lines)
 
 
 def _conf_family(path: PurePosixPath) -> str | None:

@@ -74,13 +74,10 @@ class _Conf:
         self.settings: dict[str, Any] = {}
         self.lines = LineMap()
         self.origins: dict[str, str] = {}
-        self.comments: dict[int, str] = {}
 
     def read(self, path: str, text: str, top: int | None) -> None:
         for line in physical_lines(text):
-            code, comment = strip_comment(line.text, quotes="'")
-            if comment is not None and top is None and not code.strip():
-                self.comments[line.number] = comment
+            code, _ = strip_comment(line.text, quotes="'")
             code = code.strip()
             if not code:
                 continue
@@ -140,7 +137,7 @@ def parse_postgresql_conf(
     line = conf.lines.line_of(("settings", "listen_addresses"))
     if line is not None and "listen_addresses" in conf.settings:
         conf.lines.set(("listens_on_all_interfaces",), line)
-    return ParsedDocument(data=data, locator=conf.lines, comments=conf.comments)
+    return ParsedDocument(data=data, locator=conf.lines)
 
 
 def _hba_fields(text: str, path: str, line: int) -> list[tuple[str, bool]]:
@@ -230,13 +227,10 @@ class _Hba:
         self.includes = includes
         self.entries: list[dict[str, Any]] = []
         self.lines = LineMap()
-        self.comments: dict[int, str] = {}
 
     def read(self, path: str, text: str, top: int | None) -> None:
         for line in join_continuations(physical_lines(text)):
-            code, comment = strip_comment(line.text, quotes='"')
-            if comment is not None and top is None and not code.strip():
-                self.comments[line.number] = comment
+            code, _ = strip_comment(line.text, quotes='"')
             code = code.strip()
             if not code:
                 continue
@@ -274,7 +268,7 @@ def parse_pg_hba(
     hba = _Hba(display_path, includes)
     hba.read(display_path, text, None)
     data = {"format": "pg_hba", "entries": hba.entries, "includes": includes.as_list()}
-    return ParsedDocument(data=data, locator=hba.lines, comments=hba.comments)
+    return ParsedDocument(data=data, locator=hba.lines)
 
 
 class PostgresConfParser:

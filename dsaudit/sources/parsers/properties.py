@@ -158,12 +158,7 @@ def parse_properties(display_path: str, content: bytes, limits: Limits) -> Parse
     lines = LineMap()
     for key, (value, number) in flat.items():
         _place(tree, key, value, number, lines)
-    comments = {
-        n: raw.lstrip()[1:].strip()
-        for n, raw in enumerate(text.splitlines(), start=1)
-        if raw.lstrip()[:1] in ("#", "!")
-    }
-    return ParsedDocument(data=tree, locator=lines, comments=comments)
+    return ParsedDocument(data=tree, locator=lines)
 
 
 class PropertiesParser:

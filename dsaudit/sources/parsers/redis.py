@@ -50,7 +50,6 @@ class _Reader:
         self.settings: dict[str, Any] = {}
         self.lines = LineMap()
         self.origins: dict[str, str] = {}
-        self.comments: dict[int, str] = {}
 
     def read(self, path: str, text: str, top: int | None) -> None:
         for line in physical_lines(text):
@@ -58,8 +57,6 @@ class _Reader:
             if not stripped:
                 continue
             if stripped.startswith("#"):
-                if top is None:
-                    self.comments[line.number] = stripped[1:].strip()
                 continue
             words = split_words(stripped, path, line.number)
             name = words[0].lower()
@@ -148,7 +145,7 @@ def parse_redis(
         "settings",
         settings,
     )  # fmt: skip
-    return ParsedDocument(data=data, locator=reader.lines, comments=reader.comments)
+    return ParsedDocument(data=data, locator=reader.lines)
 
 
 class RedisParser:

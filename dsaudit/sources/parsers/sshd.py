@@ -97,7 +97,6 @@ class _State:
         self.blocks: list[dict[str, Any]] = []
         self.lines = LineMap()
         self.origins: dict[str, str] = {}
-        self.comments: dict[int, str] = {}
         self.active: int | None = None
         """Index of the Match block lines currently go to (None: the global section)."""
 
@@ -154,9 +153,7 @@ def _match_block(words: list[str], display_path: str, line: int) -> dict[str, An
 def _read(state: _State, path: str, text: str, top_line: int | None) -> None:
     """Read one file; ``top_line`` is the Include line in the top file for included text."""
     for line in physical_lines(text):
-        code, comment = strip_comment(line.text, quotes='"')
-        if top_line is None and comment is not None:
-            state.comments[line.number] = comment
+        code, _ = strip_comment(line.text, quotes='"')
         code = code.strip()
         if not code:
             continue
@@ -260,7 +257,7 @@ def parse_sshd(
     )  # fmt: skip
     for n, record in enumerate(includes.records):
         state.lines.set(("includes", n), record.line)
-    return ParsedDocument(data=data, locator=state.lines, comments=state.comments)
+    return ParsedDocument(data=data, locator=state.lines)
 
 
 class SshdParser:

@@ -24,7 +24,6 @@ def test_settings_last_value_wins_with_lines() -> None:
         "settings": {"PASS_MAX_DAYS": 90, "PASS_MIN_LEN": 5, "ENCRYPT_METHOD": "SHA512"},
     }
     assert doc.locator.line_of(("settings", "PASS_MAX_DAYS")) == 5
-    assert doc.comments == {1: "aging"}
 
 
 def test_quoted_values_and_negative_numbers() -> None:

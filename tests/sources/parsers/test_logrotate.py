@@ -66,7 +66,6 @@ def test_stanzas_take_global_defaults_and_skip_scripts() -> None:
     assert doc.data["defaults"] == {"period": "weekly", "rotate": 4}
     assert doc.locator.line_of(("stanzas", 0, "retention_days")) == 6
     assert doc.locator.line_of(("stanzas", 1, "retention_days")) == 8
-    assert doc.comments == {1: "global"}
 
 
 def test_size_after_a_period_makes_rotation_size_based() -> None:

@@ -34,7 +34,6 @@ def test_sections_names_values_and_the_server_view() -> None:
     assert data["listens_on_all_interfaces"] is False
     assert doc.locator.line_of(("server", "bind_address")) == 10
     assert doc.locator.line_of(("server", "missing_option")) == 4
-    assert doc.comments == {1: "server"}
 
 
 @pytest.mark.parametrize(

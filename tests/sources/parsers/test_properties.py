@@ -31,7 +31,6 @@ def test_nested_tree_typed_values_and_lines() -> None:
     }
     assert doc.locator.line_of(("server", "ssl", "enabled-protocols")) == 5
     assert doc.locator.line_of(("server", "port")) == 9
-    assert doc.comments == {1: "Spring", 2: "also a comment"}
 
 
 def test_a_key_that_is_also_a_prefix_keeps_its_value_under_the_empty_key() -> None:

@@ -29,7 +29,6 @@ def test_last_value_wins_and_lists_accumulate() -> None:
     assert settings["requirepass"] == "p w"
     assert doc.locator.line_of(("settings", "port")) == 3
     assert doc.locator.line_of(("settings", "save", 1)) == 5
-    assert doc.comments == {1: "cache"}
 
 
 @pytest.mark.parametrize(

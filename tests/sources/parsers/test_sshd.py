@@ -37,7 +37,6 @@ def test_first_value_wins_and_keywords_are_case_insensitive() -> None:
     assert settings["port"] == ["22", "2222"], "list keywords accumulate"
     assert doc.locator.line_of(("settings", "permitrootlogin")) == 2
     assert doc.locator.line_of(("settings", "port", 1)) == 6
-    assert doc.comments == {1: "comment"}
 
 
 def test_equals_syntax_quotes_and_inline_comments() -> None:
@@ -52,7 +51,6 @@ def test_equals_syntax_quotes_and_inline_comments() -> None:
     assert settings["banner"] == "/etc/issue net"
     assert settings["loglevel"] == "verbose"
     assert settings["acceptenv"] == ["LANG", "LC_*"]
-    assert doc.comments == {2: "trailing comment"}
 
 
 def test_match_blocks_hold_their_own_settings_and_lines() -> None:
