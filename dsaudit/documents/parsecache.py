@@ -25,8 +25,9 @@ from dsaudit.__about__ import __version__
 from dsaudit.core.limits import Limits
 from dsaudit.documents.base import ParsedDocument
 
-CACHE_FORMAT = 2
-"""Bumped whenever what an entry holds changes shape (2: the classes moved to dsaudit.documents)."""
+CACHE_FORMAT = 3
+"""Bumped whenever what an entry holds changes shape (2: the classes moved to dsaudit.documents;
+3: the .env line map moved to dsaudit.documents.keyvalue, comments no longer collected)."""
 
 _ALLOWED: dict[str, frozenset[str]] = {
     "builtins": frozenset({"set", "frozenset", "bytearray", "complex", "slice"}),
@@ -38,7 +39,7 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "dsaudit.documents.locators": frozenset(
         {"JsonIndex", "JsonLocator", "LineMapLocator", "toml_line_map", "ini_line_map"}
     ),
-    "dsaudit.documents.structured": frozenset({"_env_line_map"}),
+    "dsaudit.documents.keyvalue": frozenset({"_env_line_map"}),
 }
 """What an entry may contain besides plain data: data types, dsaudit's document and locator
 classes and the line-map builders locators hold. Pickle may call what it finds; these only build

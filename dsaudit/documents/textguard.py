@@ -226,3 +226,9 @@ def yaml_depth_bound(content: bytes, max_depth: int) -> int:
     if runs.find(b" " * (longest_allowed + 1)) >= 0:
         return max_depth + 1
     return flow + 2 * (longest_allowed + 1)
+
+
+def prepare(display_path: str, content: bytes, limits: Limits) -> bytes:
+    """Size and encoding guards shared by every format; returns UTF-8 without BOM."""
+    check_length(display_path, content, limits)
+    return to_utf8(display_path, content)
