@@ -22,22 +22,16 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import functools
 import gc
-import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
 
 from dsaudit.core.errors import DsauditError, InventoryError, LimitError, SourceError
 from dsaudit.core.limits import Limits
 from dsaudit.core.models import LineLocator, PathKey, Resource
-from dsaudit.core.quoting import clip_text, quote_value, with_value_quoted
+from dsaudit.core.quoting import clip_text, quote_value
 from dsaudit.core.taxonomy import Taxonomy
 from dsaudit.core.workers import ordered_map
 from dsaudit.documents.base import NoLines, ParsedDocument
@@ -45,61 +39,22 @@ from dsaudit.documents.parsecache import ParseCache
 from dsaudit.documents.safe_read import read_guarded
 from dsaudit.documents.schemacheck import compile_fast_check
 from dsaudit.documents.schemacheck import normalise as _normalise
-from dsaudit.documents.schemacheck import pointer as _pointer
 from dsaudit.documents.structured import parse_structured
-
-SCHEMA_ID = "https://dsaudit.dev/schemas/inventory-v1.json"
-
-SECTIONS: dict[str, str] = {
-    "systems": "system",
-    "datasets": "dataset",
-    "transfers": "transfer",
-    "processors": "processor",
-    "incidents": "incident",
-    "assessments": "assessment",
-    "evidence": "evidence",
-}
-"""Inventory list sections and the resource kind of their records."""
-
-KINDS: tuple[str, ...] = ("organization", *SECTIONS.values())
-"""Every resource kind the inventory yields."""
+from dsaudit.sources.inventory_schema import (
+    KINDS,
+    REFERENCES,
+    SCHEMA_ID,
+    SECTIONS,
+    categories_of,
+    inventory_schema,
+    references_of,
+    validator,
+)
 
 MAX_ERRORS = 100
 """Stop collecting after this many problems (a systematically broken file would flood)."""
 
 _FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-
-# References between records: section -> (attribute, sections its ids must come from).
-_REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "datasets": (("system", ("systems",)),),
-    "transfers": (("datasets", ("datasets",)),),
-    "processors": (("datasets", ("datasets",)),),
-    "incidents": (("datasets", ("datasets",)), ("systems", ("systems",))),
-    "assessments": (("covers", tuple(SECTIONS)),),
-}
-
-
-def _categories(section: str, record: Mapping[str, Any]) -> list[tuple[tuple[PathKey, ...], Any]]:
-    """``(path, category)`` for every taxonomy name a (schema-valid) record uses."""
-    if section == "datasets":
-        fields = record.get("fields", ())
-        return [((("fields", i, "category")), f["category"]) for i, f in enumerate(fields)]
-    if section == "processors":
-        names = record.get("contract", {}).get("categories", ())
-        return [(("contract", "categories", i), name) for i, name in enumerate(names)]
-    if section in ("transfers", "incidents"):
-        return [(("categories", i), name) for i, name in enumerate(record.get("categories", ()))]
-    return []
-
-
-def _references(record: Mapping[str, Any], key: str) -> list[tuple[tuple[PathKey, ...], Any]]:
-    """``(path, id)`` for the ids a (schema-valid) record names under ``key``."""
-    value = record.get(key)
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [((key, i), item) for i, item in enumerate(value)]
-    return [((key,), value)]
 
 
 @dataclass(slots=True)
@@ -116,117 +71,6 @@ class Inventory:
     def of_kind(self, kind: str) -> list[Resource]:
         """The resources of one kind, in load order."""
         return [res for res in self.resources if res.kind == kind]
-
-
-@functools.cache
-def inventory_schema() -> dict[str, Any]:
-    """The packaged inventory JSON Schema."""
-    text = resources.files("dsaudit").joinpath("schemas/inventory.schema.json").read_text("utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
-class _SchemaValidator:
-    """Fast acceptance plus jsonschema messages, per document and per record kind."""
-
-    def __init__(self, schema: dict[str, Any]) -> None:
-        Draft202012Validator.check_schema(schema)
-        checker = Draft202012Validator.FORMAT_CHECKER
-        self.document = Draft202012Validator(schema, format_checker=checker)
-        self.fast_document = compile_fast_check(schema)
-        self.records: dict[str, Draft202012Validator] = {}
-        self.fast_records = {}
-        for kind in KINDS:
-            sub = {
-                "$schema": schema["$schema"],
-                "$defs": schema["$defs"],
-                "$ref": f"#/$defs/{kind}",
-            }
-            self.records[kind] = Draft202012Validator(sub, format_checker=checker)
-            self.fast_records[kind] = compile_fast_check(sub)
-
-    def errors(self, data: dict[str, Any]) -> Iterator[tuple[tuple[PathKey, ...], str]]:
-        """Yield ``(path, message)`` for each invalid part of one inventory document."""
-        skeleton = {
-            key: [] if key in SECTIONS and isinstance(value, list) else value
-            for key, value in data.items()
-        }
-        for error in _sorted(self.document.iter_errors(skeleton)):
-            yield _describe(error, ())
-        for section, kind in SECTIONS.items():
-            records = data.get(section)
-            if not isinstance(records, list):
-                continue
-            fast = self.fast_records[kind]
-            for index, record in enumerate(records):
-                if fast(record):
-                    continue
-                rid = record.get("id") if isinstance(record, dict) else None
-                label = f" ({clip_text(rid, 60)})" if isinstance(rid, str) else ""
-                for error in _sorted(self.records[kind].iter_errors(record)):
-                    path, message = _describe(error, (section, index))
-                    yield path, f"{section}[{index}]{label}: {message}"
-
-
-def _sorted(errors: Iterable[ValidationError]) -> list[ValidationError]:
-    """Every error, in document order; alternatives (anyOf) reduced to their best match."""
-    found = []
-    for error in errors:
-        if error.context and error.validator != "anyOf":
-            error = best_match(error.context) or error
-        found.append(error)
-    found.sort(key=lambda e: [str(p) for p in e.absolute_path])
-    unique: dict[tuple[PathKey, ...], ValidationError] = {}
-    for error in found:  # one message per value (a bad date breaks pattern and format)
-        unique.setdefault(tuple(error.absolute_path), error)
-    return list(unique.values())
-
-
-@functools.cache
-def _validator() -> _SchemaValidator:
-    return _SchemaValidator(inventory_schema())
-
-
-def _describe(error: ValidationError, base: tuple[PathKey, ...]) -> tuple[tuple[PathKey, ...], str]:
-    """The path to point at and a readable message for one jsonschema error."""
-    schema = error.schema if isinstance(error.schema, Mapping) else {}
-    instance = error.instance
-    path = (*base, *error.absolute_path)
-    where = _pointer(error.absolute_path) if base else _pointer(path)
-    prefix = f"{where}: " if where else ""
-    if error.validator == "additionalProperties" and isinstance(instance, Mapping):
-        allowed = list(schema.get("properties", {}))
-        extra = [
-            key
-            for key in instance
-            if key not in allowed and not (isinstance(key, str) and key.startswith("x_"))
-        ]
-        parts = []
-        for key in extra:
-            hint = difflib.get_close_matches(str(key), allowed, n=1)
-            parts.append(quote_value(key) + (f" (did you mean {hint[0]!r}?)" if hint else ""))
-        noun = "key" if len(extra) == 1 else "keys"
-        message = (
-            f"{prefix}unknown {noun} {', '.join(parts)}; "
-            "use an x_ prefix for your own extension keys"
-        )
-        return ((*path, extra[0]) if extra else path), message
-    if error.validator == "enum":
-        options = schema.get("enum", [])
-        hint = difflib.get_close_matches(str(instance), [str(o) for o in options], n=1)
-        text = f"{prefix}{quote_value(instance)} is not one of {', '.join(map(str, options))}"
-        return path, text + (f" (did you mean {hint[0]!r}?)" if hint else "")
-    if error.validator in ("pattern", "format", "anyOf") and schema.get("description"):
-        return (
-            path,
-            f"{prefix}{quote_value(instance)} is not valid: expected {schema['description']}",
-        )
-    if error.validator == "const" and path == ("version",):
-        return (
-            path,
-            f"version: {quote_value(instance)} is not supported; this dsaudit reads version 1",
-        )
-    return path, f"{prefix}{with_value_quoted(error.message, instance)}"
 
 
 FileOutcome = tuple[
@@ -334,12 +178,12 @@ class _Loader:
                 _line(locator, ()),
             )
             return
-        validator = _validator()
-        if not validator.fast_document(data):  # also turns YAML dates into ISO strings
+        check = validator()
+        if not check.fast_document(data):  # also turns YAML dates into ISO strings
             found: list[tuple[tuple[PathKey, ...], str]] = []
             _normalise(data, found)
             if not found:
-                found.extend(validator.errors(data))
+                found.extend(check.errors(data))
             for path, message in found:
                 self.skip(message, display, _line(locator, path))
             if found:
@@ -402,15 +246,15 @@ class _Loader:
             fields = res.attributes.get("fields", ())
             if all(field["category"] in known for field in fields):
                 return
-        for path, value in _categories(section, res.attributes):
+        for path, value in categories_of(section, res.attributes):
             if value not in known:
                 unknown = self.taxonomy.unknown_message(value)
                 message = f"{section} {quote_value(res.id)}: {unknown}"
                 self.at(res, path, message)
 
     # -- cross-record checks ------------------------------------------------------------
-    def check_references(self) -> None:
-        for section, references in _REFERENCES.items():
+    def checkreferences_of(self) -> None:
+        for section, references in REFERENCES.items():
             for key, targets in references:
                 known: set[str] = set()
                 for target in targets:
@@ -425,7 +269,7 @@ class _Loader:
                             continue
                     elif value in known:
                         continue
-                    for path, item in _references(res.attributes, key):
+                    for path, item in references_of(res.attributes, key):
                         if item not in known:
                             self.at(
                                 res, path, _dangling(section, res.id, key, item, known, target_text)
@@ -513,7 +357,7 @@ def load_inventory(
         if digests is not None:
             digests.update(loader.digests)
         if not loader.incomplete:
-            loader.check_references()
+            loader.checkreferences_of()
     finally:
         if gc_was_enabled:
             gc.enable()

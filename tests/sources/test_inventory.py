@@ -97,9 +97,9 @@ def test_sample_organization_loads() -> None:
 
 def test_sample_records_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Valid records never reach jsonschema (that is what keeps 100k records fast)."""
-    from dsaudit.sources import inventory as module
+    from dsaudit.sources import inventory_schema as module
 
-    validator = module._validator()
+    validator = module.validator()
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("jsonschema ran on a valid inventory")
