@@ -20,6 +20,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def tests_fast(session: nox.Session) -> None:
+    """The suite without the tests marked slow (wheel builds, fresh venvs, browsers, samples)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-m", "not slow", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """ruff: lint and format check."""
     session.install("ruff>=0.6")

@@ -573,6 +573,7 @@ def test_seed_inventory_loads() -> None:
         assert len(inventory.resources) > 10
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_inventory_loader_survives_mutated_inventories(data: st.DataObject) -> None:
@@ -584,6 +585,7 @@ def test_inventory_loader_survives_mutated_inventories(data: st.DataObject) -> N
     _load(files)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_inventory_loader_survives_byte_level_damage(data: st.DataObject) -> None:

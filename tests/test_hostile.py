@@ -520,6 +520,7 @@ def test_python_tags_are_refused_everywhere(tmp_path: Path, where: str) -> None:
 # --- symbolic links -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_follow_symlinks_enters_folder_links_inside_but_never_leaves(tmp_path: Path) -> None:
     target = build_target(tmp_path / "target", huge=False)
     (target / "dsaudit.yaml").write_text("configs:\n  follow_symlinks: true\n", "utf-8")

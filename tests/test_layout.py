@@ -81,3 +81,32 @@ def test_the_design_page_names_every_package_and_only_real_ones() -> None:
     folders = {p.name for p in PACKAGE.rglob("*") if p.is_dir() and p.name != "__pycache__"}
     for name in set(re.findall(r"`([a-z_]+)/`", page)) - {"dsaudit"}:
         assert name in folders, f"docs/design.md names {name}/, which dsaudit/ does not have"
+
+
+def test_the_slow_tests_are_marked_and_selectable() -> None:
+    """``-m "not slow"`` is the quick loop (CONTRIBUTING.md, nox session ``tests_fast``)."""
+    import subprocess
+    import sys
+
+    listed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-m",
+            "slow",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    slow = [line for line in listed.stdout.splitlines() if "::" in line]
+    assert any("test_wheel_installs_and_audits" in line for line in slow), listed.stdout[-2000:]
+    assert len(slow) >= 10
+    noxfile = (REPO_ROOT / "noxfile.py").read_text("utf-8")
+    assert "def tests_fast(" in noxfile and '"-m", "not slow"' in noxfile

@@ -468,6 +468,7 @@ def test_every_error_message_is_bounded(size: int) -> None:
 BIG = "a" * 5_000_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "record",
     [

@@ -44,6 +44,7 @@ EXAMPLES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", sorted(v[0] for v in EXAMPLES.values()))
 def test_example_plugin_suite_passes(folder: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DSAUDIT_")}

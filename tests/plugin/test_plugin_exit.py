@@ -161,6 +161,7 @@ def test_plugin_output_never_mixes_into_a_report_on_stdout(tmp_path: Path, fmt: 
         assert proc.stdout.startswith("rule_id") or proc.stdout.split(",")[0].isidentifier()
 
 
+@pytest.mark.slow
 def test_a_plugin_that_hangs_at_import_is_bounded(tmp_path: Path) -> None:
     target = tmp_path / "target"
     (target / "conf").mkdir(parents=True)

@@ -156,6 +156,7 @@ def test_planted_values_are_found_but_masked(tree: Path, tmp_path: Path) -> None
     assert _leaks(text) == []
 
 
+@pytest.mark.slow
 def test_rerendered_reports_do_not_leak(tree: Path, tmp_path: Path) -> None:
     saved = tmp_path / "saved.json"
     _dsaudit("audit", tree, "--as-of", AS_OF, "--format", "json", "-o", saved, "-q", cwd=tmp_path)

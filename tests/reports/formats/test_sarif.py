@@ -143,6 +143,7 @@ def _many(count: int) -> list[Result]:
     ]
 
 
+@pytest.mark.slow
 def test_caps_results_at_25000_keeping_the_most_severe(
     audit: AuditResult, validator: Draft4Validator
 ) -> None:
