@@ -13,12 +13,17 @@ Remove in 0.3 (CHANGELOG, "Deprecated").
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import warnings
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader as _LoaderBase
+else:
+    _LoaderBase = object
 
 MOVED: dict[str, str] = {
     "dsaudit.baseline": "dsaudit.modifiers.baseline",
@@ -130,7 +135,9 @@ def _warn(old: str, new: str) -> None:
     )
 
 
-class _AliasLoader(importlib.abc.Loader):
+class _AliasLoader(_LoaderBase):
+    # Not importlib.abc.Loader: importing importlib.abc costs ~8 ms of every start-up (it pulls
+    # in importlib.resources); the import system only needs the two methods.
     def __init__(self, old: str, new: str) -> None:
         self.old, self.new = old, new
         self.own_spec: importlib.machinery.ModuleSpec | None = None
@@ -146,7 +153,7 @@ class _AliasLoader(importlib.abc.Loader):
         module.__spec__ = self.own_spec
 
 
-class _MovedFinder(importlib.abc.MetaPathFinder):
+class _MovedFinder:
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
