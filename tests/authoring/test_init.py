@@ -14,6 +14,7 @@ from projectkit import AS_OF, REPO_ROOT, audit, retention_rule, run, write_inven
 
 from dsaudit.cli.commands.init_cmd import TEMPLATES
 from dsaudit.core.errors import ConfigError
+from dsaudit.documents.validated import iso_dates
 from dsaudit.modifiers.waivers import load_waivers
 from dsaudit.project.config import build_config, read_config_file
 
@@ -21,16 +22,6 @@ CONFIG_SCHEMA = json.loads(
     resources.files("dsaudit").joinpath("schemas/config.schema.json").read_text("utf-8")
 )
 DOCS = REPO_ROOT / "docs"
-
-
-def iso(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: iso(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [iso(v) for v in value]
-    return value
 
 
 # -- init -----------------------------------------------------------------------------------
@@ -67,7 +58,7 @@ def test_example_inventory_follows_the_inventory_schema(tmp_path: Path) -> None:
     schema_path = resources.files("dsaudit").joinpath("schemas/inventory.schema.json")
     schema = json.loads(schema_path.read_text("utf-8"))
     run("init", tmp_path)
-    doc = iso(yaml.safe_load((tmp_path / "inventory" / "organization.yaml").read_text()))
+    doc = iso_dates(yaml.safe_load((tmp_path / "inventory" / "organization.yaml").read_text()))
     jsonschema.Draft202012Validator(schema).validate(doc)
     assert doc["datasets"] and doc["organization"]["name"] == "Example Co., Ltd."
 
