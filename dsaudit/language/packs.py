@@ -20,11 +20,19 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from dsaudit.__about__ import __version__
 from dsaudit.core.errors import PackError, PackSchemaError, RuleCompileError
 from dsaudit.core.models import LawRef, LineLocator, Location, PathKey, Rule, Severity
-from dsaudit.documents.validated import iso_dates, parse_document, read_document_bytes, validate
+from dsaudit.documents.validated import (
+    iso_dates,
+    line_of,
+    parse_document,
+    read_document_bytes,
+    validate,
+)
 from dsaudit.language.conditions import CompileEnv, ConditionError, compile_condition
 from dsaudit.language.msgtemplate import ENGINE_NAMES, TemplateError, check_template
+from dsaudit.language.named import expand_pack_rules
 
 
 @dataclass(slots=True)
@@ -157,6 +165,10 @@ def load_pack(path: Path, *, root: Path | None = None, origin: str = "builtin") 
             raise PackSchemaError("a rule file must be a mapping with one key, 'rules'", file=shown)
         _schema_error({"rules": data["rules"]}, loc, shown)
         rules.extend(RuleSource(r, shown, ("rules", i), loc) for i, r in enumerate(data["rules"]))
+    rules = expand_pack_rules(
+        rules, manifest.get("conditions") or {}, display(manifest_path), locator
+    )
+    _check_min_version(manifest, display(manifest_path), locator)
     seen: dict[str, RuleSource] = {}
     for src in rules:
         rid = src.data["id"]
@@ -177,6 +189,24 @@ def load_pack(path: Path, *, root: Path | None = None, origin: str = "builtin") 
         sha256=digest.hexdigest(),
         origin=origin,
     )
+
+
+def _check_min_version(manifest: dict[str, Any], shown: str, locator: LineLocator | None) -> None:
+    """Refuse a pack that needs a newer dsaudit (``min_dsaudit``), as Semgrep's min-version."""
+    wanted = manifest.get("min_dsaudit")
+    if wanted is None:
+        return
+    if _version_tuple(str(wanted)) > _version_tuple(__version__):
+        raise PackError(
+            f"pack {manifest.get('name')} needs dsaudit {wanted} or newer; this is dsaudit "
+            f"{__version__} (upgrade dsaudit, or use an older release of the pack)",
+            file=shown,
+            line=line_of(locator, ("min_dsaudit",)),
+        )
+
+
+def _version_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".")[:3] if part.isdigit())
 
 
 def _in_force(src: Mapping[str, Any], as_of: dt.date) -> bool:
