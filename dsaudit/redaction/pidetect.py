@@ -23,10 +23,10 @@ from dsaudit.redaction.piformats import (
     MOBILE_CANDIDATE,
     NAMESPACE_DOMAINS,
     PASSPORT_CANDIDATE,
-    PASSPORT_KEY_WORDS,
     ROLE_MAILBOXES,
     card_plausible,
     luhn_valid,
+    passport_key,
     resident_id_valid,
     role_or_namespace,
 )
@@ -77,7 +77,7 @@ def find_pi(text: str, *, key: str = "") -> Iterator[Match]:
         for m in EMAIL_CANDIDATE.finditer(text):
             if not role_or_namespace(m.group(0)) and free(*m.span()):
                 yield Match("email", *m.span())
-    if key and any(word in key.lower() for word in PASSPORT_KEY_WORDS):
+    if key and passport_key(key):
         for m in PASSPORT_CANDIDATE.finditer(text):
             if free(*m.span(1)):
                 yield Match("passport", *m.span(1))

@@ -16,6 +16,7 @@ Whatever is found is masked: ``redact_text`` also masks every span ``find_pi`` r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 # -- finding: candidates, then validation ---------------------------------------------------
@@ -34,6 +35,14 @@ PASSPORT_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])([EeGg]\d{8}|[A-Za-z]\d{8})(?!
 """A passport number: only next to a passport-like key (a letter and 8 digits is common)."""
 PASSPORT_KEY_WORDS = ("passport", "护照")
 """Words of a key that make :data:`PASSPORT_CANDIDATE` personal information."""
+
+
+@functools.lru_cache(maxsize=4096)
+def passport_key(key: str) -> bool:
+    """Whether ``key`` (a mapping key or evidence path) names a passport number."""
+    lowered = key.lower()
+    return any(word in lowered for word in PASSPORT_KEY_WORDS)
+
 
 ROLE_MAILBOXES = frozenset(
     {"root", "admin", "administrator", "security", "secops", "soc", "noreply", "no-reply",

@@ -46,7 +46,7 @@ from typing import Any
 
 from dsaudit.core.models import AuditResult, Evidence, Location, Result, Rule
 from dsaudit.core.names import terminal_text
-from dsaudit.redaction.piformats import MAYBE_PI, PASSPORT_KEY_WORDS
+from dsaudit.redaction.piformats import MAYBE_PI, passport_key
 from dsaudit.redaction.textmasks import (
     FULL_MASK,
     MAYBE_SECRET,
@@ -314,7 +314,7 @@ def _evidence_string(path: str, text: str) -> str:
         return FULL_MASK
     if len(text) > MAX_PLAIN_LENGTH:
         return mask_edges(text)
-    if _is_passport_path(path):
+    if passport_key(path):
         return redact_text(mask_pi(text, key=path))
     return redact_text(text)
 
@@ -335,12 +335,6 @@ def _is_secret_path(path: str) -> bool:
     return any(
         w.endswith(("password", "passwd", "secret", "token", "apikey", "privatekey")) for w in words
     )
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_passport_path(path: str) -> bool:
-    lowered = path.lower()
-    return any(word in lowered for word in PASSPORT_KEY_WORDS)
 
 
 __all__ = [

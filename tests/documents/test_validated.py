@@ -117,3 +117,26 @@ def test_no_reader_of_its_own_is_left() -> None:
                 "modifiers/baseline.py"):  # fmt: skip
         text = sources[f"dsaudit/{rel}"]
         assert "best_match" not in text and "iter_errors" not in text, rel
+
+
+def test_a_pack_may_write_its_dates_bare(tmp_path: Path) -> None:
+    """Packs go through iso_dates like the config and waivers (they refused bare dates)."""
+    from dsaudit.language.packs import load_pack
+
+    folder = tmp_path / "bare"
+    (folder / "rules").mkdir(parents=True)
+    (folder / "pack.yaml").write_text(
+        "name: bare\nversion: 1.0.0\njurisdiction: CN\nlaw: CSL\n"
+        "instrument: {title: Test instrument, effective: 2017-06-01}\n",
+        "utf-8",
+    )
+    (folder / "rules" / "r.yaml").write_text(
+        "rules:\n  - id: B-1\n    title: TLS is on\n    severity: high\n"
+        '    refs: [{law: CSL, article: "21"}]\n    effective_from: 2026-01-01\n'
+        "    applies_to: {kind: config}\n    condition: {path: tls, equals: true}\n"
+        '    message: "TLS is off"\n    remediation: Turn TLS on.\n',
+        "utf-8",
+    )
+    pack = load_pack(folder)
+    assert pack.rules[0].data["effective_from"] == "2026-01-01"
+    assert pack.manifest["instrument"]["effective"] == "2017-06-01"
