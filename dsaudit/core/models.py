@@ -189,6 +189,8 @@ class Rule:
     manual_provision: str | None = None
     """For manual rules: the ``provision`` an inventory evidence entry must name."""
     help_uri: str | None = None
+    message_values: tuple[Callable[[EvalContext], Mapping[str, str]], ...] = ()
+    """Placeholders the conditions provide (``aggregate ... as: NAME``), filled on failure."""
 
 
 @dataclass(slots=True)

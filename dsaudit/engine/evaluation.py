@@ -264,6 +264,8 @@ def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
         "kind": res.kind,
         "file": res.file or "",
     }
+    for provided in rule.message_values:
+        values.update(provided(ctx))
     message = render_message(rule.message, values)
     system = res.meta.get("system") if res.meta else None
     if system:

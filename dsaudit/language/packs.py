@@ -30,7 +30,12 @@ from dsaudit.documents.validated import (
     read_document_bytes,
     validate,
 )
-from dsaudit.language.conditions import CompileEnv, ConditionError, compile_condition
+from dsaudit.language.conditions import (
+    EXPORT_SUFFIXES,
+    CompileEnv,
+    ConditionError,
+    compile_condition,
+)
 from dsaudit.language.msgtemplate import ENGINE_NAMES, TemplateError, check_template
 from dsaudit.language.named import expand_pack_rules
 
@@ -265,7 +270,8 @@ def compile_rule(
     data = src.data
     rid = data["id"]
     params, defaults, guardrails = _param_values(src, overrides or {})
-    local_env = dataclasses.replace(env, params=params)
+    exports: dict[str, Any] = {}
+    local_env = dataclasses.replace(env, params=params, exports=exports)
 
     def build(key: str, tree: Any, base: tuple[PathKey, ...]) -> Any:
         try:
@@ -274,19 +280,20 @@ def compile_rule(
             loc = src.location((*base, *exc.where))
             raise RuleCompileError(f"rule {rid}: {exc}", file=src.file, line=loc.line) from None
 
-    try:
-        check_template(data["message"], ENGINE_NAMES | set(params))
-    except TemplateError as exc:
-        loc = src.location(("message",))
-        raise RuleCompileError(
-            f"rule {rid}: message: {exc}", file=src.file, line=loc.line
-        ) from None
     applies = data["applies_to"]
     when = build("when", applies["when"], ("applies_to", "when")) if "when" in applies else None
     manual = data.get("manual")
     condition = (
         build("condition", data["condition"], ("condition",)) if "condition" in data else None
     )
+    exported = {name + suffix for name in exports for suffix in EXPORT_SUFFIXES}
+    try:
+        check_template(data["message"], ENGINE_NAMES | set(params) | exported)
+    except TemplateError as exc:
+        loc = src.location(("message",))
+        raise RuleCompileError(
+            f"rule {rid}: message: {exc}", file=src.file, line=loc.line
+        ) from None
     refs = tuple(
         LawRef(
             law=str(r["law"]),
@@ -327,6 +334,7 @@ def compile_rule(
         evidence_interval_days=manual.get("interval_days") if manual else None,
         manual_provision=(manual.get("provision") or rid) if manual else None,
         help_uri=data.get("help_uri"),
+        message_values=tuple(exports.values()),
     )
 
 

@@ -21,6 +21,7 @@ from dsaudit.core.taxonomy import Category, Taxonomy, load_taxonomy
 from dsaudit.engine.evaluation import Facts, build_facts, evaluate, index_resources
 from dsaudit.language.canonical import canonical
 from dsaudit.language.conditions import CompileEnv, compile_condition
+from dsaudit.language.conditions.distinct import Total
 from dsaudit.language.operators import OPERATORS
 from dsaudit.language.paths import MISSING, compile_path
 from dsaudit.plugin.host import get_plugin_host
@@ -205,7 +206,8 @@ def test_equal_aggregates_are_computed_once_and_different_ones_apart() -> None:
     ev = evaluate(rules, facts, keep_passes=False)
     assert ev.not_applicable == {"PI-1": 1, "PI-2": 1}
     assert ev.passed == {"ALL": 1}
-    assert sorted(v for v in facts.cache.values() if isinstance(v, int)) == [1, 2]  # totals
+    totals = sorted(v.value for v in facts.cache.values() if isinstance(v, Total))
+    assert totals == [1, 2]
 
 
 # --- specialised fast paths agree with the general ones --------------------------------------

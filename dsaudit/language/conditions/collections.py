@@ -7,7 +7,6 @@ from typing import Any
 from dsaudit.core.models import Condition, EvalContext, PathKey
 from dsaudit.language.canonical import canonical
 from dsaudit.language.conditions.env import (
-    AGGREGATES,
     QUANTIFIERS,
     CompileEnv,
     Sub,
@@ -131,6 +130,10 @@ def reads_the_resource(tree: Any) -> bool:
             text = node.get(key)
             if isinstance(text, str) and _root(text) in ("resource", "meta"):
                 return True
+        for key, inner in (("period", "by"), ("distinct", "totals")):
+            text = node[key].get(inner) if isinstance(node.get(key), dict) else None
+            if isinstance(text, str) and _root(text) in ("resource", "meta"):
+                return True
         for key in ("all", "any"):
             if isinstance(node.get(key), list):
                 stack.extend(node[key])
@@ -196,77 +199,4 @@ def count(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...], sub
             trace.append(((*spec.concrete(),) if not spec.is_multi else (spec.text,), n, held))
         return held
 
-    return holds
-
-
-def aggregate(
-    tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...], sub: Sub
-) -> Condition:
-    """``aggregate: FN, over: KIND, [of: PATH], [where: COND]``: over every resource of KIND."""
-    fn = tree["aggregate"]
-    if fn not in AGGREGATES:
-        raise fail(f"'aggregate' must be one of {list(AGGREGATES)}, got {fn!r}", where)
-    kind = tree.get("over")
-    if not isinstance(kind, str) or not kind:
-        raise fail("'aggregate' needs 'over: KIND' (e.g. over: transfer)", where)
-    of = path_spec(tree["of"], (*where, "of")) if "of" in tree else None
-    if fn != "count" and of is None:
-        raise fail(f"'aggregate: {fn}' needs 'of: PATH'", where)
-    inner = sub(tree["where"], env, (*where, "where")) if "where" in tree else None
-    compare = comparison(tree, env, where)
-    uses_resource = reads_the_resource(tree)
-    key: list[Any] = []  # filled with the compiled closure: unique per rule and parameters
-
-    def matching(ctx: EvalContext) -> Any:
-        """The resources of ``kind`` that satisfy ``where``, shared by equal filters."""
-        candidates = ctx.facts.by_kind.get(kind, ())
-        if inner is None:
-            return candidates
-        if uses_resource:
-            return [res for res in candidates if inner(res.attributes, ctx)]
-        cache = ctx.facts.cache
-        ident = ("where", kind, inner)
-        found = cache.get(ident)
-        if found is None:
-            found = cache[ident] = [res for res in candidates if inner(res.attributes, ctx)]
-        return found
-
-    def compute(ctx: EvalContext) -> Any:
-        """The aggregate's value; MISSING for the max or min of no values (there is none)."""
-        values: list[float] = []
-        for res in matching(ctx):
-            if of is None:
-                values.append(1)
-                continue
-            for _, v in of.resolve(res.attributes, ctx):
-                if isinstance(v, int | float) and not isinstance(v, bool):
-                    values.append(v)
-        if fn in ("count", "sum"):
-            return sum(values)
-        if not values:
-            # Not 0: "max <= N" over no numbers must not pass silently. A missing value
-            # fails every comparison but not_equals, as everywhere in the rule language.
-            return MISSING
-        return max(values) if fn == "max" else min(values)
-
-    def holds(item: Any, ctx: EvalContext) -> bool:
-        trace, ctx.trace = ctx.trace, None
-        try:
-            if uses_resource:
-                total = compute(ctx)
-            else:
-                cache = ctx.facts.cache
-                ident = key[0]
-                if ident not in cache:
-                    cache[ident] = compute(ctx)
-                total = cache[ident]
-        finally:
-            ctx.trace = trace
-        held = compare(total, ctx)
-        if trace is not None:
-            label = f"{fn}({kind}{'.' + of.text if of else ''})"
-            trace.append((("@aggregate", label), total, held))
-        return held
-
-    key.append(holds)
     return holds

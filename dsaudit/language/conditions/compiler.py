@@ -12,7 +12,8 @@ from typing import Any
 
 from dsaudit.core.models import Condition, PathKey
 from dsaudit.language.canonical import canonical
-from dsaudit.language.conditions.collections import aggregate, count, quantifier
+from dsaudit.language.conditions.aggregates import aggregate
+from dsaudit.language.conditions.collections import count, quantifier
 from dsaudit.language.conditions.env import LOGICAL, QUANTIFIERS, CompileEnv, fail, only, suggest
 from dsaudit.language.conditions.leaves import check, leaf
 from dsaudit.language.conditions.logic import all_of, any_of, negation

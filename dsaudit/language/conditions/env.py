@@ -44,6 +44,8 @@ class CompileEnv:
     """Operator name -> factory, from ``dsaudit_register_operators``; None: the built-ins."""
     as_of: Any = None
     """The audit date (``datetime.date``); picks the article numbers in force on that date."""
+    exports: dict[str, Callable[[Any], Mapping[str, str]]] | None = None
+    """Filled while one rule compiles: ``as: NAME`` -> the message placeholders it provides."""
 
 
 def operators_of(env: CompileEnv) -> Mapping[str, Callable[[Any], Predicate]]:

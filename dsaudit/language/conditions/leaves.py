@@ -20,13 +20,30 @@ from dsaudit.language.conditions.env import (
 from dsaudit.language.operators import COMPARISONS, REGEX_OPERATORS, OperandError, Predicate
 from dsaudit.language.paths import DEEP, KEY, MISSING, PathSpec, key_index
 
+_STRUCTURE = frozenset(
+    {
+        "path",
+        "match",
+        "where",
+        "of",
+        "over",
+        "aggregate",
+        "count",
+        "with",
+        "period",
+        "distinct",
+        "as",
+    }
+)
+"""Keys of a node that are not operators."""
+
 
 def predicates(
     tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...], allowed: tuple[str, ...]
 ) -> list[Predicate]:
     preds: list[Predicate] = []
     for op, raw in tree.items():
-        if op in ("path", "match", "where", "of", "over", "aggregate", "count", "with"):
+        if op in _STRUCTURE:
             continue
         if op not in allowed:
             raise fail(f'unknown operator "{op}"{suggest(op, list(allowed))}', (*where, op))
