@@ -44,10 +44,32 @@ def _canon_node(tree: Any, params: Mapping[str, Any]) -> Any:
         elif key in _NODE_ONE:
             out.append((key, _canon_node(value, params)))
         elif isinstance(value, dict) and set(value) == {"param"}:
-            out.append((key, ("param-value", _canon_literal(params[value["param"]]))))
+            out.append((key, _param(value, params)))
+        elif isinstance(value, dict) and ("path" in value or "date" in value):
+            out.append((key, _canon_operand(value, params)))
         else:
             out.append((key, _canon_literal(value)))
     return ("node", tuple(out))
+
+
+def _param(value: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    return ("param-value", _canon_literal(params[value["param"]]))
+
+
+def _canon_operand(value: dict[str, Any], params: Mapping[str, Any]) -> Any:
+    """An operand read from the record; ``plus: {days: {param: n}}`` takes the value of n."""
+    out = []
+    for key, part in value.items():
+        if key in ("plus", "minus") and isinstance(part, dict):
+            shift = tuple(
+                (unit, _param(n, params) if isinstance(n, dict) and set(n) == {"param"}
+                 else _canon_literal(n))
+                for unit, n in part.items()
+            )  # fmt: skip
+            out.append((key, ("shift", shift)))
+        else:
+            out.append((key, _canon_literal(part)))
+    return ("operand", tuple(out))
 
 
 def _canon_literal(value: Any) -> Any:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dsaudit.core.models import EvalContext
+from dsaudit.language.durations import Duration, at_least, at_most, shorter, to_duration
 from dsaudit.language.paths import MISSING
 from dsaudit.plugin.hookspecs import hookimpl
 
@@ -210,33 +211,12 @@ def _date_cmp(fn: Callable[[dt.date, dt.date], bool], op: str) -> Callable[[Any]
     return make
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
-_UNIT_DAYS = {
-    "": 1.0, "d": 1.0, "day": 1.0, "days": 1.0,
-    "w": 7.0, "week": 7.0, "weeks": 7.0,
-    "m": 30.0, "mo": 30.0, "month": 30.0, "months": 30.0,
-    "y": 365.0, "year": 365.0, "years": 365.0,
-    "h": 1 / 24, "hour": 1 / 24, "hours": 1 / 24,
-}  # fmt: skip
-
-
-def to_days(value: Any) -> float | None:
-    """Read a duration as days: 180, "180d", "26w", "6 months", "1y", "4320h"."""
-    if _num(value):
-        return float(value)
-    if isinstance(value, str):
-        m = _DURATION.match(value)
-        if m and m.group(2).lower() in _UNIT_DAYS:
-            return float(m.group(1)) * _UNIT_DAYS[m.group(2).lower()]
-    return None
-
-
-def _days_cmp(fn: Callable[[float, float], bool], op: str) -> Callable[[Any], Predicate]:
+def _days_cmp(fn: Callable[[Duration, Duration], bool], op: str) -> Callable[[Any], Predicate]:
     def make(operand: Any) -> Predicate:
-        bound = to_days(operand)
+        bound = to_duration(operand)
         if bound is None:
             raise OperandError(f"'{op}' needs a duration such as 180 or '6 months'")
-        return lambda v, ctx: (d := to_days(v)) is not None and fn(d, bound)
+        return lambda v, ctx: (d := to_duration(v)) is not None and fn(d, bound)
 
     return make
 
@@ -333,9 +313,10 @@ OPERATORS: dict[str, Callable[[Any], Predicate]] = {
     "before": _date_cmp(lambda a, b: a < b, "before"),
     "after": _date_cmp(lambda a, b: a > b, "after"),
     "on_or_after": _date_cmp(lambda a, b: a >= b, "on_or_after"),
-    "days_gte": _days_cmp(lambda a, b: a >= b, "days_gte"),
-    "days_lt": _days_cmp(lambda a, b: a < b, "days_lt"),
-    "days_lte": _days_cmp(lambda a, b: a <= b, "days_lte"),
+    "on_or_before": _date_cmp(lambda a, b: a <= b, "on_or_before"),
+    "days_gte": _days_cmp(at_least, "days_gte"),
+    "days_lt": _days_cmp(shorter, "days_lt"),
+    "days_lte": _days_cmp(at_most, "days_lte"),
     "tls_version_gte": _make_tls_gte,
     "category_in": _taxonomy_op("category_in"),
     "sensitive": _taxonomy_op("sensitive"),

@@ -318,8 +318,8 @@ CASES: list[tuple[str, Any, Any, bool]] = [
     ("days_gte", "30d", "720h", True),
     ("days_gte", "30d", "719h", False),
     ("days_gte", "30d", "721h", True),
-    ("days_gte", "30d", "1m", True),
-    ("days_gte", "30d", "1 month", True),
+    ("days_gte", "30d", "1m", False),  # a month is a calendar month: 28 to 31 days
+    ("days_gte", "30d", "1 month", False),
     ("days_gte", "30d", "30", True),
     ("days_gte", "30d", "30 days", True),
     ("days_gte", "30d", "29 days", False),
@@ -341,7 +341,29 @@ CASES: list[tuple[str, Any, Any, bool]] = [
     ("days_lt", "1y", "8759h", True),
     ("days_lt", "1y", "52w", True),
     ("days_lt", "1y", "53w", False),
-    ("days_lt", "1y", "12 months", True),
+    ("days_lt", "1y", "12 months", False),  # twelve months are a year
+    ("days_lt", "1y", "11 months", True),
+    # Six calendar months last 181 to 184 days: "at least six months" must hold from every
+    # start date (from 1 March, 184 days), "at most six months" too (from 31 August, 181).
+    ("days_gte", "6 months", 184, True),
+    ("days_gte", "6 months", 183, False),
+    ("days_gte", "6 months", 181, False),
+    ("days_gte", "6 months", 180, False),
+    ("days_gte", "6 months", "26w", False),
+    ("days_gte", "6 months", "27w", True),
+    ("days_gte", "6 months", "6 months", True),
+    ("days_gte", "6 months", "5 months", False),
+    ("days_gte", "6 months", "1y", True),
+    ("days_gte", "6m", "0.5y", True),
+    ("days_lte", "6 months", 181, True),
+    ("days_lte", "6 months", 182, False),
+    ("days_lte", "6 months", "6 months", True),
+    ("days_lt", "6 months", 180, True),
+    ("days_lt", "6 months", 181, False),
+    ("days_gte", 365, "1y", True),
+    ("days_gte", 366, "1y", False),
+    ("days_gte", "1y", 366, True),
+    ("days_gte", "1y", 365, False),
     ("days_lte", "4w", 28, True),
     ("days_lte", "4w", 27, True),
     ("days_lte", "4w", 29, False),
@@ -351,12 +373,15 @@ CASES: list[tuple[str, Any, Any, bool]] = [
     ("days_lte", "4w", "673h", False),
     ("days_lte", "4w", "1m", False),
     ("days_lte", "24h", "1 day", True),
-    ("days_lte", "30d", "1m", True),  # a month is 30 days, not 31
-    ("days_lte", "30d", "1mo", True),
-    ("days_lte", "30d", "1 month", True),
+    ("days_lte", "30d", "1m", False),  # a calendar month can last 31 days
+    ("days_lte", "30d", "1mo", False),
+    ("days_lte", "30d", "1 month", False),
+    ("days_lte", "31d", "1 month", True),
+    ("days_lte", "365d", "1y", False),  # a leap year
+    ("days_lte", "366d", "1y", True),
     ("days_lt", 180, "6 months", False),
     ("days_lte", "364d", "1y", False),  # a year is 365 days
-    ("days_lte", "365d", "1 year", True),
+    ("days_lte", "365d", "1 year", False),  # 366 days in a leap year
     ("days_lte", "7d", "1w", True),
     ("days_lte", "6d", "1 week", False),
     ("days_lte", "24h", "25h", False),

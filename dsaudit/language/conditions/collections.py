@@ -130,6 +130,10 @@ def reads_the_resource(tree: Any) -> bool:
             text = node.get(key)
             if isinstance(text, str) and _root(text) in ("resource", "meta"):
                 return True
+        for value in node.values():  # an operand read from the record: {path: ...}
+            text = value.get("path") if isinstance(value, dict) else None
+            if isinstance(text, str) and _root(text) in ("resource", "meta"):
+                return True
         for key, inner in (("period", "by"), ("distinct", "totals")):
             text = node[key].get(inner) if isinstance(node.get(key), dict) else None
             if isinstance(text, str) and _root(text) in ("resource", "meta"):

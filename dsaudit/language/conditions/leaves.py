@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from typing import Any
 
@@ -17,6 +18,7 @@ from dsaudit.language.conditions.env import (
     path_spec,
     suggest,
 )
+from dsaudit.language.conditions.operands import Dynamic, compile_dynamic, is_dynamic
 from dsaudit.language.operators import COMPARISONS, REGEX_OPERATORS, OperandError, Predicate
 from dsaudit.language.paths import DEEP, KEY, MISSING, PathSpec, key_index
 
@@ -72,13 +74,23 @@ def comparison(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]
 
 def leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> Condition:
     spec = path_spec(tree["path"], (*where, "path"))
-    preds = predicates(tree, env, where, (*operators_of(env), *REGEX_OPERATORS))
-    if not preds:
+    known = (*operators_of(env), *REGEX_OPERATORS)
+    dynamic = [op for op, raw in tree.items() if op not in _STRUCTURE and is_dynamic(raw)]
+    fixed = {k: v for k, v in tree.items() if k not in dynamic}
+    preds = predicates(fixed, env, where, known)
+    if not preds and not dynamic:
         raise fail(f"condition on path {spec.text!r} has no operator", where)
-    pred = preds[0] if len(preds) == 1 else (lambda v, ctx: all(p(v, ctx) for p in preds))
     match: str = tree.get("match", "all")
     if match not in MATCH_MODES:
         raise fail(f"'match' must be one of {list(MATCH_MODES)}, got {match!r}", where)
+    if dynamic:
+        parts = []
+        for op in dynamic:
+            if op not in known:
+                raise fail(f'unknown operator "{op}"{suggest(op, list(known))}', (*where, op))
+            parts.append(compile_dynamic(op, tree[op], operators_of(env)[op], env, (*where, op)))
+        return read_operands(spec, preds, parts, match)
+    pred = preds[0] if len(preds) == 1 else (lambda v, ctx: all(p(v, ctx) for p in preds))
     if not spec.is_multi:
         if match == "none":  # one value: "none of the values holds" is "it does not hold"
             held_by = pred
@@ -226,4 +238,40 @@ def check(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
         return not offending
 
     holds.check_name = name  # type: ignore[attr-defined]
+    return holds
+
+
+def read_operands(
+    spec: PathSpec, fixed: list[Predicate], parts: list[Dynamic], match: str
+) -> Condition:
+    """A leaf with operands read from the record: the predicates are made per record."""
+    caches: list[dict[Any, Predicate]] = [{} for _ in parts]
+    get = None if spec.is_multi else spec.getter()
+    concrete = None if spec.is_multi else spec.concrete()
+
+    def holds(item: Any, ctx: EvalContext) -> bool:
+        preds = [*fixed, *(d.predicate(item, ctx, c) for d, c in zip(parts, caches, strict=True))]
+        if get is not None:
+            assert concrete is not None
+            pairs: list[tuple[tuple[PathKey, ...], Any]] = [(concrete, get(item, ctx))]
+        else:
+            pairs = spec.resolve(item, ctx)
+        oks = [all(p(v, ctx) for p in preds) for _, v in pairs]
+        if match == "all":
+            held = all(oks)
+        elif match == "any":
+            held = any(oks)
+        else:
+            held = not any(oks)
+        if ctx.trace is not None:
+            for (p, v), ok in zip(pairs, oks, strict=True):
+                bad = (not ok) if match == "all" else ok if match == "none" else not any(oks)
+                ctx.trace.append((traced(spec, p, ctx), v, not bad))
+            for d in parts:  # what the value was compared with, as evidence
+                shown = d.value(item, ctx)
+                if isinstance(shown, dt.date):
+                    shown = shown.isoformat()
+                ctx.trace.append((("@operand", d.text), shown, held))
+        return held
+
     return holds
