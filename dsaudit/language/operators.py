@@ -190,6 +190,8 @@ def _make_since_year_start(operand: Any) -> Predicate:
         raise OperandError("'since_year_start' needs true or false")
 
     def pred(v: Any, ctx: EvalContext) -> bool:
+        if isinstance(v, int) and not isinstance(v, bool):  # a year: the audit year
+            return (v == ctx.facts.as_of.year) is operand
         date = to_date(v)
         if date is None:
             return False

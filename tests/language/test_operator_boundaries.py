@@ -305,9 +305,19 @@ CASES: list[tuple[str, Any, Any, bool]] = [
     ("on_or_after", "as_of", day(-1), False),
     ("on_or_after", "as_of", day(0), True),
     ("on_or_after", "as_of", day(1), True),
+    ("since_year_start", True, AS_OF.year, True),  # a year: the audit year
+    ("since_year_start", True, AS_OF.year - 1, False),
+    ("since_year_start", True, AS_OF.year + 1, False),
+    ("since_year_start", False, AS_OF.year - 1, True),
+    ("since_year_start", True, True, False),
+    ("on_or_before", "2026-03-22", "2026-03-21", True),
+    ("on_or_before", "2026-03-22", "2026-03-22", True),
+    ("on_or_before", "2026-03-22", "2026-03-23", False),
+    ("on_or_before", "as_of", day(0), True),
+    ("on_or_before", "as_of", day(1), False),
     *[
         (op, "2026-03-22", value, False)
-        for op in ("before", "after", "on_or_after")
+        for op in ("before", "after", "on_or_after", "on_or_before")
         for value in ("soon", 20260322, True, None, MISSING)
     ],
     # days_gte / days_lt / days_lte: durations with units, equal across units at the boundary.
@@ -515,7 +525,7 @@ def test_days_are_calendar_days_across_month_and_year_ends(
         ],
         ("since_year_start", "yes"),
         ("since_year_start", 1),
-        *[(op, bad) for op in ("before", "after", "on_or_after") for bad in ("soon", True, 5)],
+        *[(op, bad) for op in ("before", "after", "on_or_after", "on_or_before") for bad in ("soon", True, 5)],
         *[(op, bad) for op in ("days_gte", "days_lt", "days_lte") for bad in ("soon", True, None)],
         ("tls_version_gte", "high"),
         ("tls_version_gte", None),

@@ -18,6 +18,7 @@ from dsaudit.language.conditions.distinct import Distinct, Total, compile_distin
 from dsaudit.language.conditions.env import AGGREGATES, CompileEnv, Sub, fail, path_spec
 from dsaudit.language.conditions.leaves import comparison
 from dsaudit.language.conditions.periods import Period, compile_period
+from dsaudit.language.operators import COMPARISONS
 from dsaudit.language.paths import MISSING, PathSpec
 
 EXPORT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -107,11 +108,14 @@ def aggregate(
             ctx.trace.append((("@aggregate", shown), value, held))
         return held
 
-    # Equal aggregates share one value per audit, whatever name ``as`` gives them.
-    form = canonical({k: v for k, v in tree.items() if k != "as"}, env.params)
+    # Equal aggregates share one value per audit, whatever they are compared with and
+    # whatever name ``as`` gives them.
+    form = canonical(
+        {k: v for k, v in tree.items() if k != "as" and k not in COMPARISONS}, env.params
+    )
     ident.append(holds if form is None else ("aggregate", form))
     if "as" in tree:
-        _export(tree["as"], env, where, fn, kind, period, total)
+        _export(tree["as"], env, where, fn, kind, period, total, ident[0])
     return holds
 
 
@@ -178,6 +182,7 @@ def _export(
     kind: str,
     period: Period | None,
     total: Any,
+    form: Any,
 ) -> None:
     if not isinstance(name, str) or not EXPORT_NAME.match(name):
         raise fail(
@@ -190,8 +195,8 @@ def _export(
         raise fail(f"'as: {name}' clashes with the parameter {clash[0]}", (*where, "as"))
     if env.exports is None:
         return
-    if name in env.exports:
-        raise fail(f"'as: {name}' is used twice in this rule", (*where, "as"))
+    if name in env.exports and getattr(env.exports[name], "form", None) != form:
+        raise fail(f"'as: {name}' names two different aggregates in this rule", (*where, "as"))
 
     def values(ctx: EvalContext) -> dict[str, str]:
         found: Total = total(ctx)
@@ -202,6 +207,7 @@ def _export(
             f"{name}_basis": found.basis(fn, kind, shown_period),
         }
 
+    values.form = form  # type: ignore[attr-defined]
     env.exports[name] = values
 
 
