@@ -525,7 +525,11 @@ def test_days_are_calendar_days_across_month_and_year_ends(
         ],
         ("since_year_start", "yes"),
         ("since_year_start", 1),
-        *[(op, bad) for op in ("before", "after", "on_or_after", "on_or_before") for bad in ("soon", True, 5)],
+        *[
+            (op, bad)
+            for op in ("before", "after", "on_or_after", "on_or_before")
+            for bad in ("soon", True, 5)
+        ],
         *[(op, bad) for op in ("days_gte", "days_lt", "days_lte") for bad in ("soon", True, None)],
         ("tls_version_gte", "high"),
         ("tls_version_gte", None),
