@@ -19,7 +19,7 @@ from dsaudit.engine.evaluation import Facts, index_resources
 from dsaudit.language.conditions import CompileEnv, ConditionError, compile_condition
 
 AS_OF = dt.date(2026, 6, 1)
-XB_PERIOD = {"calendar_year": "as_of", "by": "counts_year", "undated": "include"}
+XB_PERIOD = {"calendar_year": "as_of", "by": "year", "undated": "include"}
 DISTINCT = {"totals": "@org.export_totals", "of": "individuals", "group": "distinct_group"}
 
 
@@ -52,7 +52,7 @@ def sum_over(period: dict[str, Any], **extra: Any) -> dict[str, Any]:
 
 def test_the_issue_example_last_years_transfer_is_not_counted() -> None:
     """As of 2026-06-01, 600,000 in 2025 and 500,000 in 2026: the 2026 total is 500,000."""
-    records = [{"n": 600_000, "counts_year": 2025}, {"n": 500_000, "counts_year": 2026}]
+    records = [{"n": 600_000, "year": 2025}, {"n": 500_000, "year": 2026}]
     value, shown = total(sum_over(XB_PERIOD), records)
     assert value == 500_000
     assert shown["t_period"] == "2026-01-01 to 2026-06-01"
@@ -60,7 +60,7 @@ def test_the_issue_example_last_years_transfer_is_not_counted() -> None:
 
 
 def test_small_exports_of_two_years_do_not_add_up() -> None:
-    records = [{"n": 95_000, "counts_year": 2025}, {"n": 10_000, "counts_year": 2026}]
+    records = [{"n": 95_000, "year": 2025}, {"n": 10_000, "year": 2026}]
     assert total(sum_over(XB_PERIOD), records)[0] == 10_000
 
 
@@ -83,18 +83,18 @@ def test_calendar_year_by_a_date(date: str, counted: bool) -> None:
     ("year", "counted"), [(2025, False), (2026, True), (2027, False), ("2026", True)]
 )
 def test_calendar_year_by_a_year(year: Any, counted: bool) -> None:
-    period = {"calendar_year": "as_of", "by": "counts_year"}
-    assert total(sum_over(period), [{"n": 7, "counts_year": year}])[0] == (7 if counted else 0)
+    period = {"calendar_year": "as_of", "by": "year"}
+    assert total(sum_over(period), [{"n": 7, "year": year}])[0] == (7 if counted else 0)
 
 
 @pytest.mark.parametrize(
     ("undated", "expected"), [("include", 12), ("exclude", 5), (None, 5)], ids=str
 )
 def test_undated_records(undated: str | None, expected: int) -> None:
-    period: dict[str, Any] = {"calendar_year": "as_of", "by": "counts_year"}
+    period: dict[str, Any] = {"calendar_year": "as_of", "by": "year"}
     if undated:
         period["undated"] = undated
-    records = [{"n": 5, "counts_year": 2026}, {"n": 7}, {"n": 100, "counts_year": "last year"}]
+    records = [{"n": 5, "year": 2026}, {"n": 7}, {"n": 100, "year": "last year"}]
     assert total(sum_over(period), records[:2])[0] == expected
     # A value that is neither a date nor a year is undated too.
     assert total(sum_over(period), [records[2]])[0] == (100 if undated == "include" else 0)
@@ -152,7 +152,7 @@ def test_count_max_and_min_respect_the_period() -> None:
 
 
 def test_two_transfers_of_the_same_customers_count_once_with_a_distinct_total() -> None:
-    records = [{"n": 60_000, "counts_year": 2026}, {"n": 60_000, "counts_year": 2026}]
+    records = [{"n": 60_000, "year": 2026}, {"n": 60_000, "year": 2026}]
     tree = sum_over(XB_PERIOD, distinct=DISTINCT)
     summed, shown = total(tree, records)
     assert summed == 120_000
@@ -163,7 +163,7 @@ def test_two_transfers_of_the_same_customers_count_once_with_a_distinct_total() 
 
 
 def test_a_total_for_another_year_does_not_stand_in() -> None:
-    records = [{"n": 60_000, "counts_year": 2026}, {"n": 50_000, "counts_year": 2026}]
+    records = [{"n": 60_000, "year": 2026}, {"n": 50_000, "year": 2026}]
     org = {"export_totals": [{"year": 2025, "individuals": 1}]}
     assert total(sum_over(XB_PERIOD, distinct=DISTINCT), records, org=org)[0] == 110_000
 

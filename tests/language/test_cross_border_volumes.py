@@ -38,7 +38,7 @@ def test_the_message_gives_the_years_total_its_period_and_that_a_sum_is_an_upper
         {"is_ciio": False},
         {"destination": "US", "individuals_ytd": 60_000, "mechanism": "none"},
         {"destination": "DE", "individuals_ytd": 50_000, "mechanism": "none"},
-        {"destination": "US", "individuals_ytd": 900_000, "counts_year": 2025, "mechanism": "none"},
+        {"destination": "US", "individuals_ytd": 900_000, "year": 2025, "mechanism": "none"},
     )
     result = out[("XB-SCC-CERT", "t0")]
     assert result.status is Status.FAIL

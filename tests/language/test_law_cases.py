@@ -228,12 +228,12 @@ def test_80k_with_any_sensitive_pi_is_not_exempt(tmp_path: Path) -> None:
 
 
 def test_as_of_picks_the_2022_or_the_2024_regime(tmp_path: Path) -> None:
-    inv = {
-        "organization": org(individuals_total=400_000),
-        "transfers": [transfer("mid", individuals_ytd=150_000, mechanism="standard_contract")],
-    }
-    old = audit(tmp_path / "a", inv, packs=["cross-border"], as_of=dt.date(2023, 6, 1))
-    new = audit(tmp_path / "b", inv, packs=["cross-border"], as_of=dt.date(2025, 6, 1))
+    def inv(year: int) -> dict[str, Any]:  # the counts of the audit year
+        mid = transfer("mid", individuals_ytd=150_000, mechanism="standard_contract", year=year)
+        return {"organization": org(individuals_total=400_000), "transfers": [mid]}
+
+    old = audit(tmp_path / "a", inv(2023), packs=["cross-border"], as_of=dt.date(2023, 6, 1))
+    new = audit(tmp_path / "b", inv(2025), packs=["cross-border"], as_of=dt.date(2025, 6, 1))
     # 2022 Measures: 100,000 individuals since 1 January of the previous year -> assessment
     assert statuses(old, "mid")["XB-SAM-ASSESS"] is Status.FAIL
     assert "XB-SCC-CERT" in old.metadata["inactive_rules"]
@@ -245,13 +245,13 @@ def test_as_of_picks_the_2022_or_the_2024_regime(tmp_path: Path) -> None:
 def test_an_export_without_mechanism_was_unlawful_before_2024_and_is_exempt_after(
     tmp_path: Path,
 ) -> None:
-    inv = {
-        "organization": org(individuals_total=400_000),
-        "transfers": [transfer("small", destination="JP", individuals_ytd=5_000)],
-    }
+    def inv(year: int) -> dict[str, Any]:  # the counts of the audit year
+        small = transfer("small", destination="JP", individuals_ytd=5_000, year=year)
+        return {"organization": org(individuals_total=400_000), "transfers": [small]}
+
     packs = ["cross-border", "pipl"]
-    old = audit(tmp_path / "a", inv, packs=packs, as_of=dt.date(2023, 6, 1))
-    new = audit(tmp_path / "b", inv, packs=packs, as_of=dt.date(2025, 6, 1))
+    old = audit(tmp_path / "a", inv(2023), packs=packs, as_of=dt.date(2023, 6, 1))
+    new = audit(tmp_path / "b", inv(2025), packs=packs, as_of=dt.date(2025, 6, 1))
     assert statuses(old, "small")["PIPL-XB-MECHANISM"] is Status.FAIL
     assert "XB-EXEMPT" in old.metadata["inactive_rules"]
     assert statuses(new, "small")["XB-EXEMPT"] is Status.PASS

@@ -14,7 +14,7 @@ and a rule asks for it beside the sum::
     aggregate: sum
     over: transfer
     of: individuals_ytd
-    period: {calendar_year: as_of, by: counts_year, undated: include}
+    period: {calendar_year: as_of, by: year, undated: include}
     distinct: {totals: "@org.export_totals", of: individuals, group: distinct_group}
 
 For each year of the period, an organization-wide entry replaces the sum of that year's

@@ -3,7 +3,7 @@
 A period is relative to the audit date (``as_of``) and is fixed when the audit starts, so the
 records it selects are computed once per audit like the rest of an aggregate::
 
-    period: {calendar_year: as_of, by: counts_year}          # 1 January of the audit year .. as_of
+    period: {calendar_year: as_of, by: year}          # 1 January of the audit year .. as_of
     period: {last_days: 30, by: reported_at}                 # as_of - 30 days .. as_of
     period: {last_months: 12, by: started_at}                # as_of - 12 calendar months .. as_of
     period: {from: {year_start: -1}, to: as_of, by: year}    # 1 January of the previous year ..
