@@ -366,3 +366,17 @@ def test_unverified_is_said_where_a_source_was_missing(shipped: WorkdayData) -> 
     unverified = {e.year: e.unverified for e in shipped.years if e.unverified}
     assert set(unverified) == {2026}
     assert "国办发明电〔2025〕7号" in unverified[2026]
+
+
+def test_the_sources_table_in_the_docs_matches_the_data(shipped: WorkdayData) -> None:
+    doc = (REPO_ROOT / "docs" / "calendar.md").read_text("utf-8")
+    rows = {
+        int(m.group(1)): m.group(0) for m in re.finditer(r"^\| (\d{4}) \|.*$", doc, re.MULTILINE)
+    }
+    assert sorted(rows) == list(range(shipped.first_year, shipped.last_year + 1))
+    for entry in shipped.years:
+        for notice in (entry.notice, *entry.amended_by):
+            for text in (notice.number, notice.published.isoformat(), f"({notice.url})"):
+                assert text in rows[entry.year], (entry.year, text)
+    first, last = shipped.first_year, shipped.last_year
+    assert f"The calendar covers **{first}-{last}**" in doc
