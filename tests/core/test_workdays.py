@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -290,6 +291,20 @@ def shipped() -> WorkdayData:
 def test_the_shipped_file_is_the_packaged_one(shipped: WorkdayData) -> None:
     assert load_workdays(REPO_ROOT / "dsaudit/data/prc_workdays.yaml") == shipped
     assert packaged_workdays() is shipped
+
+
+@pytest.mark.slow
+def test_the_data_file_is_in_the_wheel(tmp_path: Path) -> None:
+    build = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(REPO_ROOT)],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
+    [wheel] = tmp_path.glob("dsaudit-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = archive.read("dsaudit/data/prc_workdays.yaml")
+    assert shipped == (REPO_ROOT / "dsaudit/data/prc_workdays.yaml").read_bytes()
 
 
 def test_the_data_is_loaded_lazily() -> None:
