@@ -6,6 +6,7 @@ date parsing, not the module's loader) and walks day by day.
 
 from __future__ import annotations
 
+import pickle
 from datetime import date, timedelta
 from typing import Any
 
@@ -352,6 +353,13 @@ def test_an_uncovered_year_fails_loudly(day: str) -> None:
     )
     assert caught.value.year == year
     assert isinstance(caught.value, ValueError)
+
+
+def test_the_coverage_error_survives_pickling() -> None:
+    """Rules may run in worker processes (``--jobs``): the error must cross back intact."""
+    error = pickle.loads(pickle.dumps(CalendarNotCovered(2027, 2020, 2026)))
+    assert (error.year, error.first, error.last) == (2027, 2020, 2026)
+    assert "2027 is not covered" in str(error)
 
 
 # -- working days: deadlines worked out by hand -----------------------------------------------
