@@ -47,6 +47,10 @@ class CalendarNotCovered(ValueError):
             "(its State Council holiday notice is not shipped)"
         )
 
+    def __reduce__(self) -> tuple[type[CalendarNotCovered], tuple[int, int, int]]:
+        """Rebuilt from its three numbers, so it crosses a worker-process boundary intact."""
+        return type(self), (self.year, self.first, self.last)
+
 
 # -- calendar periods (Civil Code Arts. 200-202) -------------------------------------------
 

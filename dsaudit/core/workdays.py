@@ -109,15 +109,14 @@ class _Checker:
         node = self.root
         found = node.start_mark.line + 1 if node is not None else None
         for step in path:
+            at: yaml.Node | None = None
             if isinstance(node, yaml.MappingNode):
-                node = next((v for k, v in node.value if k.value == step), None)
+                at, node = next(((k, v) for k, v in node.value if k.value == step), (None, None))
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-                node = node.value[step] if step < len(node.value) else None
-            else:
-                node = None
-            if node is None:
+                at = node = node.value[step] if step < len(node.value) else None
+            if at is None:
                 break
-            found = node.start_mark.line + 1
+            found = at.start_mark.line + 1  # a key's own line, not its value's
         return found
 
     def fail(self, path: _Path, what: str, entry: str = "") -> WorkdayDataError:
@@ -135,7 +134,9 @@ class _Checker:
         for key in value:
             if key not in keys:
                 known = ", ".join(keys)
-                raise self.fail(path, f"unknown key {quote_value(key)} (known: {known})", entry)
+                raise self.fail(
+                    (*path, key), f"unknown key {quote_value(key)} (known: {known})", entry
+                )
         for key, required in keys.items():
             if required and key not in value:
                 raise self.fail(path, f"missing key {key!r}", entry)
@@ -191,8 +192,9 @@ def _year_entry(
     seen_off: dict[date, str],
     seen_work: dict[date, str],
 ) -> YearEntry:
-    raw = check.mapping(value, path, _YEAR_KEYS, f"entry {path[-1]}")
-    year = raw["year"]
+    year = value.get("year") if isinstance(value, dict) else None
+    named = isinstance(year, int) and not isinstance(year, bool)
+    raw = check.mapping(value, path, _YEAR_KEYS, f"year {year}" if named else "")
     if not isinstance(year, int) or isinstance(year, bool) or not 1949 < year < 10000:
         raise check.fail((*path, "year"), f"expected a year, got {quote_value(year)}")
     entry = f"year {year}"
@@ -225,13 +227,16 @@ def _year_entry(
             raise check.fail(where, f"'to' {end} is before 'from' {start}", label)
         if (end - start).days + 1 > MAX_RANGE_DAYS:
             raise check.fail(where, f"{start}..{end} is longer than {MAX_RANGE_DAYS} days", label)
-        for day in (start, end):
+        for key, day in (("from", start), ("to", end)):
             if not _near_year(day, year):
-                raise check.fail(where, f"{day} is not in or next to {year}", label)
+                raise check.fail((*where, key), f"{day} is not in or next to {year}", label)
         day = start
         while day <= end:
             if day in seen_off:
                 raise check.fail(where, f"{day} is already a day off ({seen_off[day]})", label)
+            if day in seen_work:
+                both = f"a make-up working day ({seen_work[day]})"
+                raise check.fail(where, f"{day} is a day off and {both}", label)
             seen_off[day] = label
             days_off.add(day)
             day += timedelta(days=1)
@@ -245,16 +250,14 @@ def _year_entry(
             weekday = _WEEKDAYS[day.weekday()]
             raise check.fail(where, f"{day} is a {weekday}, not a Saturday or Sunday", label)
         if not _near_year(day, year):
-            raise check.fail(where, f"{day} is not in or next to {year}", label)
+            raise check.fail((*where, "date"), f"{day} is not in or next to {year}", label)
         if day in seen_work:
             raise check.fail(where, f"{day} is listed twice ({seen_work[day]})", label)
+        if day in seen_off:
+            both = f"a day off ({seen_off[day]})"
+            raise check.fail(where, f"{day} is a make-up working day and {both}", label)
         seen_work[day] = label
         make_up.add(day)
-    clash = sorted((days_off & seen_work.keys()) | (make_up & seen_off.keys()))
-    if clash:
-        day = clash[0]
-        both = f"a day off ({seen_off[day]}) and a make-up working day ({seen_work[day]})"
-        raise check.fail(path, f"{day} is both {both}", entry)
     return YearEntry(year, notice, amended_by, frozenset(days_off), frozenset(make_up), unverified)
 
 
