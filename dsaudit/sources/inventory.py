@@ -40,6 +40,7 @@ from dsaudit.documents.safe_read import read_guarded
 from dsaudit.documents.schemacheck import compile_fast_check
 from dsaudit.documents.schemacheck import normalise as _normalise
 from dsaudit.documents.structured import parse_structured
+from dsaudit.sources.inventory_facts import fact_problems
 from dsaudit.sources.inventory_schema import (
     KINDS,
     REFERENCES,
@@ -358,6 +359,9 @@ def load_inventory(
             digests.update(loader.digests)
         if not loader.incomplete:
             loader.checkreferences_of()
+        facts = fact_problems(loader.org_resource, loader.ids, complete=not loader.incomplete)
+        for res, path, message in facts:
+            loader.at(res, path, message)
     finally:
         if gc_was_enabled:
             gc.enable()

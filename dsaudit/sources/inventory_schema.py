@@ -60,6 +60,12 @@ def categories_of(section: str, record: Mapping[str, Any]) -> list[tuple[tuple[P
         return [(("contract", "categories", i), name) for i, name in enumerate(names)]
     if section in ("transfers", "incidents"):
         return [(("categories", i), name) for i, name in enumerate(record.get("categories", ()))]
+    if section == "systems":
+        names = record.get("app_required_categories", ())
+        return [(("app_required_categories", i), name) for i, name in enumerate(names)]
+    if section == "assessments":
+        names = record.get("approved_scope", {}).get("categories", ())
+        return [(("approved_scope", "categories", i), name) for i, name in enumerate(names)]
     return []
 
 
