@@ -2,10 +2,11 @@
 
 The schema says what each new field may hold; this module says what the fields may not say
 together: two ``organization.export_totals`` entries for the same year and group, a
-``transfers[].distinct_group`` that no entry names, minors' counts that exceed what they are part
-of, a state-organ level on an organization that is not a state organ, and an ``approved_scope`` that is not an approval's or ends before it
-began. :func:`fact_problems` runs on schema-valid records only and yields
-``(resource, path, message)`` for the loader to place at a file and line.
+``transfers[].distinct_group`` that no entry names, minors' counts that exceed what they are
+part of, a state-organ level on an organization that is not a state organ, and an
+``approved_scope`` that is not an approval's or ends before it began. :func:`fact_problems`
+runs on schema-valid records only and yields ``(resource, path, message)`` for the loader to
+place at a file and line.
 """
 
 from __future__ import annotations
