@@ -8,8 +8,12 @@ sum that is an upper bound).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
+import yaml
+
+from dsaudit import testing
 from dsaudit.core.models import Resource, Status
 from dsaudit.core.taxonomy import load_taxonomy
 from dsaudit.engine.evaluation import build_facts, evaluate
@@ -54,3 +58,41 @@ def test_a_recorded_distinct_total_is_named_as_such() -> None:
     result = out[("XB-ASSESS", "t0")]
     assert result.status is Status.FAIL
     assert "the PI of 1000000 individuals (the distinct count recorded for 2026)" in result.message
+
+
+def test_a_real_inventory_with_export_totals_and_groups(tmp_path: Path) -> None:
+    """The issue's example end to end: two transfers of the same 60,000 customers."""
+
+    def audit(grouped: bool) -> dict[tuple[str, str], Any]:
+        transfers = [
+            {
+                "id": f"t{i}",
+                "destination": "US",
+                "recipient": "Overseas Co",
+                "year": 2026,
+                "individuals_ytd": 60_000,
+                "mechanism": "none",
+                **({"distinct_group": "crm"} if grouped else {}),
+            }
+            for i in range(2)
+        ]
+        org: dict[str, Any] = {"name": "Acme", "is_ciio": False}
+        if grouped:
+            org["export_totals"] = [{"year": 2026, "group": "crm", "individuals": 60_000}]
+        inventory = {"version": 1, "organization": org, "transfers": transfers}
+        (tmp_path / "inventory").mkdir(exist_ok=True)
+        (tmp_path / "inventory" / "inventory.yaml").write_text(yaml.safe_dump(inventory), "utf-8")
+        result = testing.audit_folder(tmp_path, testing.plugin_host(), packs=["cross-border"])
+        bands = ("XB-ASSESS", "XB-SCC-CERT", "XB-EXEMPT")
+        assert not [r for r in result.results if r.status is Status.ERROR]
+        return {(r.rule_id, r.resource_id): r for r in result.results if r.rule_id in bands}
+
+    counted_once = audit(grouped=True)
+    assert {key: r.status for key, r in counted_once.items()} == {
+        ("XB-EXEMPT", "t0"): Status.PASS,  # 60,000 distinct individuals: the small-volume band
+        ("XB-EXEMPT", "t1"): Status.PASS,
+    }
+    summed = audit(grouped=False)
+    failed = summed[("XB-SCC-CERT", "t0")]
+    assert failed.status is Status.FAIL
+    assert "120000 individuals (summed over 2 transfers" in failed.message

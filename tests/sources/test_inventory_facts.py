@@ -283,9 +283,11 @@ INVALID = [
         id="export-totals-not-a-list",
     ),
     pytest.param(
-        ORG + "  export_totals:\n    - year: 2026\n      individuals: 1\n",
-        "inv.yaml:5: organization.export_totals[0]: 'sensitive_individuals' is a required property",
-        id="export-totals-required",
+        ORG + "  export_totals:\n    - year: 2026\n      group: crm\n",
+        "inv.yaml:5: organization.export_totals[0]: {'group': 'crm', 'year': 2026} is not valid: "
+        "expected A year's distinct count of exported individuals: a year, and individuals or "
+        "sensitive_individuals or both.",
+        id="export-totals-needs-a-count",
     ),
     pytest.param(
         ORG + "  export_totals:\n    - year: 2026\n      individuals: -1\n"
@@ -560,3 +562,11 @@ def test_the_valid_records_pass_both_checks() -> None:
         fast, slow = VALIDATORS[kind]
         assert slow.is_valid(record), kind
         assert fast(copy.deepcopy(record)), kind
+
+
+@pytest.mark.parametrize(
+    "counts",
+    ["individuals: 5", "sensitive_individuals: 5", "individuals: 0, sensitive_individuals: 0"],
+)
+def test_an_export_total_needs_one_count_or_both(tmp_path: Path, counts: str) -> None:
+    accepts(tmp_path, ORG + f"  export_totals:\n    - {{year: 2026, {counts}}}\n")
