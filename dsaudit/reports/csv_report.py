@@ -18,7 +18,7 @@ from dsaudit.reports.ordering import sort_results
 from dsaudit.reports.records import (
     articles_text,
     laws_of,
-    loosened_text,
+    not_assured_note,
     refs_of,
     summarize_waiver,
 )
@@ -108,7 +108,7 @@ def _row(result: Result, rules: Mapping[str, Rule]) -> dict[str, str]:
         "baselined": "yes" if result.baselined else "no",
         "pack": result.pack,
         "fingerprint": result.fingerprint,
-        "not_assured": loosened_text(result.loosened),
+        "not_assured": not_assured_note(result),
     }
 
 
