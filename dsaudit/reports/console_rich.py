@@ -168,8 +168,8 @@ class RichConsoleReport:
             return
         console.print(
             Text(
-                f"Not assured ({len(loosened)} rules): parameters looser than the law; "
-                "their passes are not counted as passes",
+                f"Not assured: {len(loosened)} rule(s) ran with a parameter looser than the "
+                "law; their passes are not counted as passes",
                 style="bold yellow",
             )
         )

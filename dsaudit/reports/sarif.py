@@ -198,7 +198,7 @@ def _result(
     message = result.message or result.rule_id
     kind, level = "fail", LEVEL[severity]
     if result.status == Status.PASS:  # only not-assured passes are reported
-        kind, level = "review", "note"
+        kind, level = "review", "none"  # SARIF: a kind other than fail has level none
         message = (
             f"{result.rule_id} passed only with a parameter looser than the law; the law is "
             "not shown to be met"
