@@ -200,6 +200,15 @@ def _plugin_errors(host: PluginHost) -> list[Result]:
     return out
 
 
+def loosened_warnings(rules: Sequence[Rule]) -> list[str]:
+    """One warning per parameter set looser than the law, by rule id then parameter name."""
+    return [
+        f"rule {rule.id}: {param.describe()}; its results are not assured"
+        for rule in sorted(rules, key=lambda r: r.id)
+        for param in sorted(rule.loosened, key=lambda p: p.name)
+    ]
+
+
 def _metadata(
     config: ProjectConfig,
     packs: list[Pack],
@@ -284,7 +293,7 @@ def run_audit(
     )
     metadata["passed_not_listed"] = dict(sorted(evaluation.passed.items()))
     audit = AuditResult(results=evaluation.results, rules=rules, metadata=metadata, errors=errors)
-    audit.warnings.extend([*registry.warnings, *setting_notes])
+    audit.warnings.extend([*registry.warnings, *setting_notes, *loosened_warnings(compiled.rules)])
     if evaluation.passed:
         why = "--passes count" if config.passes == "count" else "a large audit (--passes auto)"
         audit.warnings.append(

@@ -132,6 +132,25 @@ class Evidence:
     value: str
 
 
+@dataclass(frozen=True, slots=True)
+class LoosenedParam:
+    """A rule parameter configured looser than the law's value: the rule's results are not
+    assured (a pass under the looser value does not show the law is met)."""
+
+    name: str
+    configured: Any
+    legal: Any
+    stricter: str = "higher"
+    """``higher`` (a larger value is stricter, e.g. minimum days) or ``lower``."""
+
+    def describe(self) -> str:
+        """``min_days is set to 90, looser than the law's 180``."""
+        return (
+            f"parameter {self.name} is set to {self.configured!r}, looser than the law's "
+            f"{self.legal!r}"
+        )
+
+
 Condition = Callable[[Any, "EvalContext"], bool]
 """A compiled condition: ``(item, context) -> bool``."""
 
@@ -191,6 +210,12 @@ class Rule:
     help_uri: str | None = None
     message_values: tuple[Callable[[EvalContext], Mapping[str, str]], ...] = ()
     """Placeholders the conditions provide (``aggregate ... as: NAME``), filled on failure."""
+    loosened: tuple[LoosenedParam, ...] = ()
+    """Parameters overridden to looser than their ``legal_value``: every result is not assured."""
+    legal_values: Mapping[str, Any] = field(default_factory=dict)
+    """The declared ``legal_value`` of each parameter that has one."""
+    message_missing: str = ""
+    """The message used instead of ``message`` when the deciding value is not recorded."""
 
 
 @dataclass(slots=True)
@@ -213,6 +238,14 @@ class Result:
     baselined: bool = False
     detail: str | None = None
     """Extra text for error results (exception, plugin and hook names)."""
+    loosened: tuple[LoosenedParam, ...] = ()
+    """The rule's parameters set looser than the law (see :class:`LoosenedParam`); when any,
+    the result is not assured and a pass is not counted as a pass."""
+
+    @property
+    def assured(self) -> bool:
+        """False when the rule ran with a parameter looser than the law's value."""
+        return not self.loosened
 
     @property
     def fingerprint(self) -> str:

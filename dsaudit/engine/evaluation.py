@@ -27,7 +27,7 @@ from dsaudit.core.models import (
     tool_error,
 )
 from dsaudit.core.quoting import clip_text
-from dsaudit.language.msgtemplate import render_template
+from dsaudit.language.msgtemplate import NOT_RECORDED, legal_name, render_template
 from dsaudit.language.operators import to_date
 from dsaudit.language.paths import MISSING, format_path
 from dsaudit.redaction.redact import evidence_text
@@ -84,6 +84,20 @@ def build_facts(
 def render_message(template: str, values: Mapping[str, Any]) -> str:
     """Fill ``{name}`` placeholders (language.msgtemplate); unknown names stay as is."""
     return render_template(template, values)
+
+
+def override_notes(rule: Rule) -> list[str]:
+    """One note per parameter whose configured value differs from the law's, keeping the two
+    apart: ``min_days: configured 90; the law requires 180; not assured``."""
+    loosened = {p.name for p in rule.loosened}
+    notes = []
+    for name, legal in rule.legal_values.items():
+        configured = rule.params.get(name, legal)
+        if configured == legal and name not in loosened:
+            continue
+        note = f"{name}: configured {configured!r}; the law requires {legal!r}"
+        notes.append(note + ("; not assured" if name in loosened else ""))
+    return notes
 
 
 def _matches_files(rule: Rule, file: str | None) -> bool:
@@ -221,6 +235,7 @@ def evaluate(
                                 here,
                                 evidence,
                                 rule.pack,
+                                loosened=rule.loosened,
                             )
                         )
                         continue
@@ -236,6 +251,7 @@ def evaluate(
                                 here,
                                 (),
                                 rule.pack,
+                                loosened=rule.loosened,
                             )
                         )
                         continue
@@ -255,9 +271,12 @@ def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
         ctx.trace = None
     path = _offending_path(trace)
     evidence = _evidence(trace)
-    first_value = evidence[0].value if evidence else ""
+    first = _failing_first(trace)
+    missing = bool(first) and first[0][1] is MISSING
+    first_value = NOT_RECORDED if missing else (evidence[0].value if evidence else "")
     values = {
         **rule.params,
+        **{legal_name(name): legal for name, legal in rule.legal_values.items()},
         "value": clip_text(str(first_value)),  # templates show str(value); bounded
         "path": format_path(path) if path else "",
         "resource": res.id,
@@ -266,13 +285,15 @@ def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
     }
     for provided in rule.message_values:
         values.update(provided(ctx))
-    message = render_message(rule.message, values)
+    template = rule.message_missing if missing and rule.message_missing else rule.message
+    message = render_message(template, values)
     system = res.meta.get("system") if res.meta else None
     if system:
         at_stake = ", ".join(res.meta.get("system_datasets", [])[:5]) or "none recorded"
         message += f" [system {system}; datasets at stake: {at_stake}]"
-    if rule.guardrails:
-        message += " [" + "; ".join(rule.guardrails) + "]"
+    notes = override_notes(rule)
+    if notes:
+        message += " [" + "; ".join(notes) + "]"
     raw_value = next((v for p, v, _ in trace if p == path), None)
     basis = f"{format_path(path)}={raw_value!r}" if path else ""
     return Result(
@@ -286,6 +307,7 @@ def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
         evidence,
         rule.pack,
         basis,
+        loosened=rule.loosened,
     )
 
 

@@ -17,7 +17,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 ENGINE_NAMES = frozenset({"value", "path", "resource", "kind", "file"})
-"""Placeholders every message may use, besides the rule's own parameters."""
+"""Placeholders every message may use, besides the rule's own parameters (and ``{NAME_legal}``
+for each parameter that declares a ``legal_value``)."""
+
+LEGAL_SUFFIX = "_legal"
+NOT_RECORDED = "not recorded"
+"""What ``{value}`` shows when the deciding value is absent from the inventory or file."""
+
+
+def legal_name(param: str) -> str:
+    """The placeholder of a parameter's legal value: ``min_days`` -> ``min_days_legal``."""
+    return param + LEGAL_SUFFIX
+
 
 _PARSER = string.Formatter()
 
@@ -56,6 +67,29 @@ def check_template(template: str, names: Iterable[str]) -> None:
             raise TemplateError(
                 f"unknown placeholder {{{field}}}; known: {', '.join(sorted(known))}"
             )
+
+
+MESSAGE_KEYS = ("message", "message_missing")
+"""The rule fields that are message templates."""
+
+
+class MessageError(TemplateError):
+    """A rule's message template is refused; ``key`` names the field (``message``, ...)."""
+
+    def __init__(self, key: str, problem: TemplateError) -> None:
+        super().__init__(str(problem))
+        self.key = key
+
+
+def check_messages(rule: Mapping[str, Any], names: Iterable[str]) -> None:
+    """Check every message template of a rule (:data:`MESSAGE_KEYS`) against ``names``."""
+    known = frozenset(names)
+    for key in MESSAGE_KEYS:
+        if key in rule:
+            try:
+                check_template(rule[key], known)
+            except TemplateError as exc:
+                raise MessageError(key, exc) from None
 
 
 def render_template(template: str, values: Mapping[str, Any]) -> str:

@@ -36,7 +36,8 @@ from dsaudit.language.conditions import (
     ConditionError,
     compile_condition,
 )
-from dsaudit.language.msgtemplate import ENGINE_NAMES, TemplateError, check_template
+from dsaudit.language.guardrails import legal_values, loosened_params
+from dsaudit.language.msgtemplate import ENGINE_NAMES, MessageError, check_messages, legal_name
 from dsaudit.language.named import expand_pack_rules
 
 
@@ -233,7 +234,7 @@ def _ref_in_force(ref: Mapping[str, Any], as_of: dt.date | None) -> bool:
 
 def _param_values(
     src: RuleSource, overrides: Mapping[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     declared: dict[str, Any] = src.data.get("params", {})
     unknown = sorted(set(overrides) - set(declared))
     if unknown:
@@ -246,21 +247,7 @@ def _param_values(
     values = {k: v["default"] for k, v in declared.items()}
     defaults = dict(values)
     values.update(overrides)
-    notes: list[str] = []
-    for name, spec in declared.items():
-        legal, stricter, value = spec.get("legal_value"), spec.get("stricter"), values[name]
-        if legal is None or stricter is None or name not in overrides:
-            continue
-        try:
-            looser = value < legal if stricter == "higher" else value > legal
-        except TypeError:
-            looser = True
-        if looser:
-            notes.append(
-                f"parameter {name} overridden to {value!r}, looser than the legal value "
-                f"{legal!r}: this provision is not assured"
-            )
-    return values, defaults, notes
+    return values, defaults
 
 
 def compile_rule(
@@ -269,7 +256,9 @@ def compile_rule(
     """Compile one rule; raise :class:`RuleCompileError` naming file, line and rule."""
     data = src.data
     rid = data["id"]
-    params, defaults, guardrails = _param_values(src, overrides or {})
+    params, defaults = _param_values(src, overrides or {})
+    loosened = loosened_params(data.get("params", {}), params, overrides or {})
+    legal = legal_values(data.get("params", {}))
     exports: dict[str, Any] = {}
     local_env = dataclasses.replace(env, params=params, exports=exports)
 
@@ -288,12 +277,10 @@ def compile_rule(
     )
     exported = {name + suffix for name in exports for suffix in EXPORT_SUFFIXES}
     try:
-        check_template(data["message"], ENGINE_NAMES | set(params) | exported)
-    except TemplateError as exc:
-        loc = src.location(("message",))
-        raise RuleCompileError(
-            f"rule {rid}: message: {exc}", file=src.file, line=loc.line
-        ) from None
+        check_messages(data, ENGINE_NAMES | set(params) | exported | set(map(legal_name, legal)))
+    except MessageError as exc:
+        line = src.location((exc.key,)).line
+        raise RuleCompileError(f"rule {rid}: {exc.key}: {exc}", file=src.file, line=line) from None
     refs = tuple(
         LawRef(
             law=str(r["law"]),
@@ -330,7 +317,10 @@ def compile_rule(
         effective_from=data.get("effective_from"),
         effective_until=data.get("effective_until"),
         source=src.location(("id",)),
-        guardrails=tuple(guardrails),
+        guardrails=tuple(f"{p.describe()}: this provision is not assured" for p in loosened),
+        loosened=loosened,
+        legal_values=legal,
+        message_missing=data.get("message_missing", ""),
         evidence_interval_days=manual.get("interval_days") if manual else None,
         manual_provision=(manual.get("provision") or rid) if manual else None,
         help_uri=data.get("help_uri"),

@@ -44,7 +44,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dsaudit.core.models import AuditResult, Evidence, Location, Result, Rule
+from dsaudit.core.models import AuditResult, Evidence, Location, LoosenedParam, Result, Rule
 from dsaudit.core.names import terminal_text
 from dsaudit.redaction.piformats import MAYBE_PI, passport_key
 from dsaudit.redaction.textmasks import (
@@ -208,6 +208,7 @@ def redact_result(result: Result) -> Result:
         suppression=_optional(result.suppression),
         baselined=result.baselined,
         detail=_optional(result.detail),
+        loosened=_loosened(result.loosened),
         kept_fingerprint=result.fingerprint,
     )
 
@@ -230,7 +231,22 @@ def _rule(rule: Rule) -> Rule:
             else None
         ),
         guardrails=tuple(redact_text(g) for g in rule.guardrails),
+        loosened=_loosened(rule.loosened),
+        legal_values=_data(dict(rule.legal_values), ""),
+        message_missing=redact_text(rule.message_missing),
         manual_provision=_optional(rule.manual_provision),
+    )
+
+
+def _loosened(params: tuple[LoosenedParam, ...]) -> tuple[LoosenedParam, ...]:
+    return tuple(
+        LoosenedParam(
+            redact_text(p.name),
+            _data(p.configured, ""),
+            _data(p.legal, ""),
+            redact_text(p.stricter),
+        )
+        for p in params
     )
 
 

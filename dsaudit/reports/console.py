@@ -31,13 +31,15 @@ STATUS_STYLE = {
     "suppressed": "blue",
     "manual": "yellow",
     "not_applicable": "dim",
+    "not_assured": "bold yellow",
 }
 
 
 def summary_line(audit: AuditResult) -> str:
     """One line: posture and counts, e.g. for ``-q`` and CI logs."""
     s = summarize(audit)
-    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in s.by_status.items() if v)
+    by_status = {**s.by_status, "not_assured": s.not_assured}
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in by_status.items() if v)
     failing = ", ".join(f"{v} {k}" for k, v in s.by_severity.items() if v)
     org = audit.metadata.get("organization") or audit.metadata.get("target") or "audit"
     org_text = terminal_text(redact_text(str(org)))

@@ -20,8 +20,14 @@ from dsaudit.core.names import terminal_text
 from dsaudit.redaction.redact import redact_audit
 from dsaudit.reports.console import SEVERITY_STYLE, STATUS_STYLE, summary_line
 from dsaudit.reports.ordering import sort_results
-from dsaudit.reports.records import articles_text, refs_of
-from dsaudit.reports.summary import summarize
+from dsaudit.reports.records import (
+    NOT_ASSURED,
+    articles_text,
+    loosened_rules,
+    loosened_text,
+    refs_of,
+)
+from dsaudit.reports.summary import NOT_ASSURED_KEY, not_assured_counts, summarize
 
 
 def _text(value: str, style: str = "") -> Text:
@@ -52,6 +58,7 @@ class RichConsoleReport:
         self._laws(console, audit)
         self._failures(console, audit, bool(options.get("verbose")))
         self._errors(console, audit, bool(options.get("verbose")))
+        self._not_assured(console, audit)
         for warning in audit.warnings:
             console.print(_text(f"warning: {warning}", style="yellow"))
         console.print(Text(summary_line(audit)), soft_wrap=True)
@@ -70,16 +77,13 @@ class RichConsoleReport:
         s = summarize(audit)
         table = Table(title="Results by law", title_justify="left", show_edge=False)
         table.add_column("Law")
-        for status in ("pass", "fail", "waived", "suppressed", "error"):
-            table.add_column(status, justify="right")
+        columns = ("pass", "fail", "waived", "suppressed", "error", NOT_ASSURED_KEY)
+        for status in columns:
+            table.add_column(status.replace("_", " "), justify="right")
         table.add_column("score", justify="right")
         for law in s.laws:
             score = f"{law.score * 100:.0f}%" if law.score is not None else "-"
-            table.add_row(
-                _text(law.law),
-                *(str(law.counts[x]) for x in ("pass", "fail", "waived", "suppressed", "error")),
-                score,
-            )
+            table.add_row(_text(law.law), *(str(law.counts[x]) for x in columns), score)
         console.print(table)
         sev = Table(title="Failing by severity", title_justify="left", show_edge=False)
         for name in s.by_severity:
@@ -107,6 +111,8 @@ class RichConsoleReport:
         head.append(f"[{r.severity}]", style=SEVERITY_STYLE.get(str(r.severity), ""))
         head.append(" ")
         head.append(str(r.status).upper(), style=STATUS_STYLE.get(str(r.status), ""))
+        if not r.assured:
+            head.append(f" {NOT_ASSURED.upper()}", style=STATUS_STYLE[NOT_ASSURED_KEY])
         head.append(terminal_text(f" {r.rule_id}"), style="bold")
         if rule:
             head.append(terminal_text(f" {rule.title}"))
@@ -118,6 +124,8 @@ class RichConsoleReport:
         rows: list[tuple[str, str]] = [
             ("where", f"{r.resource_kind} {r.resource_id} ({r.location})"),
         ]
+        if not r.assured:
+            rows.append((NOT_ASSURED, loosened_text(r.loosened)))
         refs = articles_text(refs_of(r, audit.rules))
         if refs:
             rows.append(("law", refs))
@@ -151,4 +159,27 @@ class RichConsoleReport:
             console.print(_text(f"  {r.rule_id} {r.location}: {r.message}"))
             if verbose and r.detail:
                 console.print(_text(r.detail))
+        console.print()
+
+    def _not_assured(self, console: Console, audit: AuditResult) -> None:
+        """The rules run with a parameter looser than the law, and what came of them."""
+        loosened = loosened_rules(audit)
+        if not loosened:
+            return
+        console.print(
+            Text(
+                f"Not assured: {len(loosened)} rule(s) ran with a parameter looser than the "
+                "law; their passes are not counted as passes",
+                style="bold yellow",
+            )
+        )
+        per_rule = not_assured_counts(audit)
+        for rule in loosened:
+            passes, others = per_rule.get(rule.id, (0, 0))
+            console.print(
+                _text(
+                    f"  {rule.id}: {loosened_text(rule.loosened)}; "
+                    f"{passes} not-assured passes, {others} other results"
+                )
+            )
         console.print()

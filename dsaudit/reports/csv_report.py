@@ -15,7 +15,14 @@ from typing import Any
 from dsaudit.core.models import AuditResult, Result, Rule
 from dsaudit.redaction.redact import redact_audit
 from dsaudit.reports.ordering import sort_results
-from dsaudit.reports.records import articles_text, laws_of, refs_of, summarize_waiver
+from dsaudit.reports.records import (
+    articles_text,
+    laws_of,
+    not_assured_note,
+    refs_of,
+    summarize_waiver,
+)
+from dsaudit.reports.summary import count_key
 
 COLUMNS: tuple[str, ...] = (
     "severity",
@@ -40,6 +47,7 @@ COLUMNS: tuple[str, ...] = (
     "baselined",
     "pack",
     "fingerprint",
+    "not_assured",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -79,7 +87,7 @@ def _row(result: Result, rules: Mapping[str, Rule]) -> dict[str, str]:
     location = result.location
     return {
         "severity": str(result.severity),
-        "status": str(result.status),
+        "status": count_key(result),  # a not-assured pass is ``not_assured``, never ``pass``
         "rule_id": result.rule_id,
         "title": rule.title if rule else "",
         "laws": "; ".join(laws_of(result, rules)),
@@ -100,6 +108,7 @@ def _row(result: Result, rules: Mapping[str, Rule]) -> dict[str, str]:
         "baselined": "yes" if result.baselined else "no",
         "pack": result.pack,
         "fingerprint": result.fingerprint,
+        "not_assured": not_assured_note(result),
     }
 
 

@@ -5,8 +5,9 @@ ignore line numbers, so moving a setting does not make a finding new.
 
 * **new**: a finding of the new audit whose fingerprint is not a finding of the old one;
 * **fixed**: a finding of the old audit whose fingerprint is not a finding of the new one
-  (``resolution`` says what became of it: ``pass``, ``waived``, ``suppressed``, ... or
-  ``gone`` when the rule or resource no longer produces a result);
+  (``resolution`` says what became of it: ``pass``, ``not_assured`` (a pass under a parameter
+  looser than the law), ``waived``, ``suppressed``, ... or ``gone`` when the rule or resource
+  no longer produces a result);
 * **unchanged**: a finding in both (the new audit's result is kept).
 
 ``dsaudit diff`` exits 1 when :meth:`ReportDiff.new_failing` is not empty.
@@ -24,7 +25,7 @@ from dsaudit.redaction.redact import redact_audit
 from dsaudit.reports.markdown import MAX_CHARS, LineBudget
 from dsaudit.reports.ordering import sort_results
 from dsaudit.reports.records import articles_text, refs_of, result_record
-from dsaudit.reports.summary import failing_at_or_above
+from dsaudit.reports.summary import count_key, failing_at_or_above
 
 FINDING_STATUSES = (Status.FAIL, Status.ERROR)
 DIFF_FORMAT = "dsaudit-diff"
@@ -59,7 +60,7 @@ def diff_reports(old: AuditResult, new: AuditResult) -> ReportDiff:
     old, new = redact_audit(old), redact_audit(new)
     old_open = _findings(old)
     new_open = _findings(new)
-    new_status = {r.fingerprint: str(r.status) for r in new.all_results()}
+    new_status = {r.fingerprint: count_key(r) for r in new.all_results()}
     fixed = [r for fp, r in old_open.items() if fp not in new_open]
     return ReportDiff(
         new=tuple(sort_results(r for fp, r in new_open.items() if fp not in old_open)),

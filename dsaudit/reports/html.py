@@ -23,11 +23,19 @@ from dsaudit.reports.links import safe_link
 from dsaudit.reports.ordering import SEVERITY_ORDER, STATUS_ORDER, sort_results
 from dsaudit.reports.records import (
     laws_of,
+    loosened_rules,
+    loosened_text,
     metadata_record,
     refs_of,
     summarize_waiver,
 )
-from dsaudit.reports.summary import LawSummary, summarize
+from dsaudit.reports.summary import (
+    NOT_ASSURED_KEY,
+    LawSummary,
+    count_key,
+    not_assured_counts,
+    summarize,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -44,6 +52,11 @@ _POSTURE = {
         "No rule passed or failed: nothing this audit checks was found. Check the target, the "
         "inventory and the selected rule packs.",
     ),
+    "not-assured": (
+        "Not assured",
+        "No rule fails, but some rules ran with a parameter looser than the law, so their "
+        "passes do not show the law is met (listed below).",
+    ),
     "incomplete": (
         "Incomplete",
         "Some inputs or rules could not be evaluated (errors below), so the audit is not "
@@ -58,6 +71,7 @@ _STATUS_LABEL = {
     "waived": "Waived",
     "suppressed": "Suppressed",
     "not_applicable": "Not applicable",
+    NOT_ASSURED_KEY: "Not assured",
 }
 _CHART_WIDTH = 300
 _CHART_ROW = 30
@@ -107,6 +121,7 @@ def build_page(audit: AuditResult, options: Mapping[str, Any]) -> dict[str, Any]
         for i, r in enumerate([*sort_results(audit.results), *sort_results(audit.errors)], start=1)
     ]
     laws = sorted({law for f in findings for law in f["laws"]})
+    counts = not_assured_counts(audit)
     posture_label, posture_text = _POSTURE[summary.posture]
     return {
         "title": title,
@@ -118,7 +133,8 @@ def build_page(audit: AuditResult, options: Mapping[str, Any]) -> dict[str, Any]
         "total": summary.total,
         "by_severity": [(str(s), summary.by_severity[str(s)]) for s in SEVERITY_ORDER],
         "by_status": [
-            (str(s), _STATUS_LABEL[str(s)], summary.by_status[str(s)]) for s in STATUS_ORDER
+            *((str(s), _STATUS_LABEL[str(s)], summary.by_status[str(s)]) for s in STATUS_ORDER),
+            (NOT_ASSURED_KEY, _STATUS_LABEL[NOT_ASSURED_KEY], summary.not_assured),
         ],
         "failing": summary.by_status[Status.FAIL],
         "errors": summary.by_status[Status.ERROR],
@@ -128,7 +144,14 @@ def build_page(audit: AuditResult, options: Mapping[str, Any]) -> dict[str, Any]
         "findings": findings,
         "filter_laws": laws,
         "filter_severities": [str(s) for s in SEVERITY_ORDER],
-        "filter_statuses": [(str(s), _STATUS_LABEL[str(s)]) for s in STATUS_ORDER],
+        "filter_statuses": [
+            *((str(s), _STATUS_LABEL[str(s)]) for s in STATUS_ORDER),
+            (NOT_ASSURED_KEY, _STATUS_LABEL[NOT_ASSURED_KEY]),
+        ],
+        "not_assured": [
+            {"rule_id": rule.id, "params": loosened_text(rule.loosened), "counts": counts[rule.id]}
+            for rule in loosened_rules(audit)
+        ],
         "warnings": list(audit.warnings),
         "meta": _reproducibility(metadata),
         "assets": assets(),
@@ -139,11 +162,13 @@ def _finding(number: int, result: Result, rules: Mapping[str, Rule]) -> dict[str
     rule = rules.get(result.rule_id)
     waiver = summarize_waiver(result.waiver)
     laws = laws_of(result, rules)
+    status = count_key(result)  # a not-assured pass is never shown as a pass
     return {
         "anchor": f"finding-{number}",
         "severity": str(result.severity),
-        "status": str(result.status),
-        "status_label": _STATUS_LABEL.get(str(result.status), str(result.status)),
+        "status": status,
+        "status_label": _STATUS_LABEL.get(status, status),
+        "not_assured": loosened_text(result.loosened) if not result.assured else None,
         "rule_id": result.rule_id,
         "title": rule.title if rule else "Tool error",
         "laws": laws or ["-"],
@@ -176,6 +201,7 @@ def _law(law: LawSummary) -> dict[str, Any]:
         "waived": law.counts[Status.WAIVED] + law.counts[Status.SUPPRESSED],
         "error": law.counts[Status.ERROR],
         "manual": law.counts[Status.MANUAL],
+        "not_assured": law.counts[NOT_ASSURED_KEY],
     }
 
 

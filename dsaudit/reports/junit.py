@@ -4,7 +4,10 @@ One ``testsuite`` per rule pack (tool errors go to a ``dsaudit`` suite), one ``t
 result named ``RULE-ID[kind/id]`` (a `` #2`` suffix keeps repeated names unique, since GitLab
 drops duplicates) with ``classname`` ``pack.RULE-ID``. Failing results carry ``<failure>``,
 error results ``<error>``; waived, suppressed, not-applicable and manual results are
-``<skipped>`` with the reason. Each suite carries the reproducibility metadata as properties.
+``<skipped>`` with the reason, and so is a pass that is not assured (a rule parameter looser
+than the law): it is not reported as passed. A not-assured failure says "not assured" in its
+message and details; suite properties ``not_assured:RULE.param`` give both values. Each suite
+carries the reproducibility metadata as properties.
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from dsaudit.core.models import AuditResult, Result, Rule, Status
 from dsaudit.redaction.redact import redact_audit
 from dsaudit.reports.ordering import sort_results
 from dsaudit.reports.records import (
+    NOT_ASSURED,
     articles_text,
+    loosened_text,
     metadata_record,
+    not_assured_note,
     refs_of,
     summarize_waiver,
 )
@@ -110,6 +116,8 @@ def _testcase(name: str, result: Result, rules: Mapping[str, Rule]) -> ET.Elemen
     refs = refs_of(result, rules)
     articles = articles_text(refs)
     message = result.message
+    if not result.assured:
+        message += f" [{not_assured_note(result)}]"
     if outcome == "failure":
         text = f"{message} ({articles})" if articles else message
         child = ET.SubElement(case, "failure", {"type": str(result.severity), "message": text})
@@ -132,11 +140,16 @@ def _outcome(result: Result) -> str:
     if result.status == Status.ERROR:
         return "error"
     if result.status == Status.PASS:
-        return "passed"
+        return "passed" if result.assured else "skipped"
     return "skipped"
 
 
 def _skip_reason(result: Result) -> str:
+    if result.status == Status.PASS:
+        return (
+            f"{not_assured_note(result)}: passed only with a parameter looser than the law, "
+            "so the law is not shown to be met"
+        )
     if result.status == Status.FAIL:
         return "baselined: known finding, not new: " + result.message
     if result.status == Status.WAIVED:
@@ -169,6 +182,8 @@ def _details(result: Result, rules: Mapping[str, Rule]) -> str:
         lines.append(f"remediation: {rule.remediation}")
     if result.detail:
         lines.append(f"detail: {result.detail}")
+    if not result.assured:
+        lines.append(f"{NOT_ASSURED}: {loosened_text(result.loosened)}")
     lines.append(f"fingerprint: {result.fingerprint}")
     return "\n".join(lines)
 
@@ -199,6 +214,12 @@ def _properties(
                 continue
             for param in sorted(values):
                 props.append((f"parameter:{rule_id}.{param}", json.dumps(values[param])))
+    for rule_id in sorted(rules):
+        rule = rules[rule_id]
+        if rule.pack != suite:
+            continue
+        for loose in rule.loosened:
+            props.append((f"not_assured:{rule_id}.{loose.name}", loosened_text((loose,))))
     return props
 
 

@@ -21,6 +21,7 @@ from dsaudit.core.models import (
     Evidence,
     LawRef,
     Location,
+    LoosenedParam,
     Result,
     Rule,
     Severity,
@@ -224,7 +225,27 @@ def _rule(reader: _Reader, data: Mapping[str, Any], where: str) -> Rule:
         ),
         evidence_interval_days=reader.integer(data, "evidence_interval_days", where),
         help_uri=reader.text(data, "help_uri", where, required=False),
+        loosened=_loosened(reader, data, where),
+        legal_values=dict(reader.mapping(data.get("legal_values") or {}, f"{where}/legal_values")),
+        message_missing=reader.text(data, "message_missing", where, required=False) or "",
     )
+
+
+def _loosened(reader: _Reader, data: Mapping[str, Any], where: str) -> tuple[LoosenedParam, ...]:
+    """``loosened`` (added in 1.1); a report written before it has none: every result assured."""
+    out = []
+    for i, item in enumerate(reader.array(data.get("loosened"), f"{where}/loosened")):
+        at = f"{where}/loosened/{i}"
+        entry = reader.mapping(item, at)
+        out.append(
+            LoosenedParam(
+                reader.text(entry, "name", at),
+                entry.get("configured"),
+                entry.get("legal"),
+                reader.text(entry, "stricter", at, required=False) or "higher",
+            )
+        )
+    return tuple(out)
 
 
 def _ref(reader: _Reader, data: Mapping[str, Any], where: str) -> LawRef:
@@ -277,6 +298,7 @@ def _result(reader: _Reader, data: Mapping[str, Any], where: str) -> Result:
         suppression=reader.text(data, "suppression", where, required=False),
         baselined=bool(data.get("baselined", False)),
         detail=reader.text(data, "detail", where, required=False),
+        loosened=_loosened(reader, data, where),
         saved_fingerprint=reader.text(data, "fingerprint", where, required=False) or "",
     )
 

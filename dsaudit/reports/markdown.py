@@ -16,8 +16,15 @@ from typing import Any
 from dsaudit.core.models import AuditResult, Result, Rule, Status
 from dsaudit.redaction.redact import redact_audit
 from dsaudit.reports.ordering import SEVERITY_ORDER, STATUS_ORDER, sort_results
-from dsaudit.reports.records import articles_text, metadata_record, refs_of
-from dsaudit.reports.summary import summarize
+from dsaudit.reports.records import (
+    NOT_ASSURED,
+    articles_text,
+    loosened_rules,
+    loosened_text,
+    metadata_record,
+    refs_of,
+)
+from dsaudit.reports.summary import NOT_ASSURED_KEY, not_assured_counts, summarize
 
 MAX_CHARS = 65_536
 """GitHub's limit on the body of an issue or pull-request comment."""
@@ -28,6 +35,7 @@ _POSTURE = {
     "non-compliant": "❌ non-compliant",
     "incomplete": "⚠️ incomplete (errors)",
     "untested": "⚪ untested (no rule passed or failed)",
+    "not-assured": "🟡 not assured (a rule parameter is looser than the law)",
 }
 
 
@@ -50,6 +58,7 @@ class MarkdownReporter:
         metadata = metadata_record(audit.metadata)
         writer.force(_header(summary.posture, metadata))
         writer.force(_summary_tables(summary))
+        writer.force(_not_assured(audit))
         failing = [r for r in sort_results(audit.results) if r.status == Status.FAIL]
         groups: dict[str, list[Result]] = defaultdict(list)
         for result in failing:
@@ -149,25 +158,52 @@ def _summary_tables(summary: Any) -> list[str]:
         "|---|" + "---:|" * len(severities),
         "| count | " + " | ".join(str(summary.by_severity[s]) for s in severities) + " |",
         "",
-        "| Results by status | " + " | ".join(s.replace("_", " ") for s in statuses) + " |",
-        "|---|" + "---:|" * len(statuses),
-        "| count | " + " | ".join(str(summary.by_status[s]) for s in statuses) + " |",
+        "| Results by status | "
+        + " | ".join(s.replace("_", " ") for s in statuses)
+        + " | not assured |",
+        "|---|" + "---:|" * (len(statuses) + 1),
+        "| count | "
+        + " | ".join(str(summary.by_status[s]) for s in statuses)
+        + f" | {summary.not_assured} |",
         "",
     ]
     if summary.laws:
         lines += [
-            "| Law | Score | Pass | Fail | Waived | Error | Manual |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| Law | Score | Pass | Fail | Waived | Error | Manual | Not assured |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for law in summary.laws:
             score = f"{law.score:.0%}" if law.score is not None else "n/a"
             waived = law.counts[Status.WAIVED] + law.counts[Status.SUPPRESSED]
             lines.append(
                 f"| {_cell(law.law)} | {score} | {law.passed} | {law.failed} | {waived} "
-                f"| {law.counts[Status.ERROR]} | {law.counts[Status.MANUAL]} |"
+                f"| {law.counts[Status.ERROR]} | {law.counts[Status.MANUAL]} "
+                f"| {law.counts[NOT_ASSURED_KEY]} |"
             )
         lines.append("")
     return lines
+
+
+def _not_assured(audit: AuditResult) -> list[str]:
+    """The rules run with a parameter looser than the law (always shown, never truncated)."""
+    loosened = loosened_rules(audit)
+    if not loosened:
+        return []
+    lines = [
+        "### Not assured: parameters looser than the law",
+        "",
+        "These rules ran with a parameter set looser than the law's value; their passes are "
+        "not counted as passes and their results do not show the law is met.",
+        "",
+    ]
+    per_rule = not_assured_counts(audit)
+    for rule in loosened:
+        passes, others = per_rule.get(rule.id, (0, 0))
+        lines.append(
+            f"- `{_code(rule.id)}`: {_cell(loosened_text(rule.loosened))}; "
+            f"{passes} not-assured pass(es), {others} other result(s)"
+        )
+    return [*lines, ""]
 
 
 def _group(
@@ -217,10 +253,12 @@ def _row(result: Result, rules: Mapping[str, Rule]) -> str:
         )
     if result.suppression:
         message += f" — suppressed: {result.suppression}"
+    marker = f"**{NOT_ASSURED}:** " if not result.assured else ""
     return (
         f"| {result.severity} | `{_code(result.rule_id)}` "
         f"| {_cell(result.resource_kind)}/{_cell(result.resource_id)} "
-        f"| {_cell(location)} | {_cell(message)}{' _(baselined)_' if result.baselined else ''} "
+        f"| {_cell(location)} | {marker}{_cell(message)}"
+        f"{' _(baselined)_' if result.baselined else ''} "
         f"| {_cell(articles_text(refs_of(result, rules)) or '-')} |"
     )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from dsaudit.core.models import AuditResult, LawRef, Result, Rule
+from dsaudit.core.models import AuditResult, LawRef, LoosenedParam, Result, Rule
 
 _WAIVER_KEYS = {
     "approver": ("approved_by", "approver", "owner", "by"),
@@ -139,7 +139,43 @@ def result_record(result: Result, rules: Mapping[str, Rule]) -> dict[str, Any]:
         "baselined": result.baselined,
         "pack": result.pack,
         "detail": result.detail,
+        "assured": result.assured,
+        "loosened": [loosened_record(p) for p in result.loosened],
     }
+
+
+NOT_ASSURED = "not assured"
+"""The marker every report puts on a result whose rule ran with a parameter looser than the law."""
+
+
+def loosened_record(param: LoosenedParam) -> dict[str, Any]:
+    """A loosened parameter as JSON: ``name``, ``configured``, ``legal``, ``stricter``."""
+    return {
+        "name": param.name,
+        "configured": to_jsonable(param.configured),
+        "legal": to_jsonable(param.legal),
+        "stricter": param.stricter,
+    }
+
+
+def loosened_text(params: tuple[LoosenedParam, ...]) -> str:
+    """``min_days configured 90, the law's value 180`` (``; ``-joined; empty when none)."""
+    return "; ".join(
+        f"{p.name} configured {to_jsonable(p.configured)}, the law's value {to_jsonable(p.legal)}"
+        for p in params
+    )
+
+
+def not_assured_note(result: Result) -> str:
+    """``not assured (min_days configured 90, the law's value 180)``, or empty when assured."""
+    if result.assured:
+        return ""
+    return f"{NOT_ASSURED} ({loosened_text(result.loosened)})"
+
+
+def loosened_rules(audit: AuditResult) -> list[Rule]:
+    """The audit's rules with a parameter looser than the law, sorted by id."""
+    return [rule for rule in sorted_rules(audit) if rule.loosened]
 
 
 _RESULT_REF_KEYS = ("law", "article", "clause", "former_article")
@@ -170,6 +206,9 @@ def rule_record(rule: Rule) -> dict[str, Any]:
             else None
         ),
         "guardrails": list(rule.guardrails),
+        "loosened": [loosened_record(p) for p in rule.loosened],
+        "legal_values": to_jsonable(rule.legal_values),
+        "message_missing": rule.message_missing or None,
         "evidence_interval_days": rule.evidence_interval_days,
         "help_uri": rule.help_uri,
     }

@@ -1,10 +1,13 @@
 """The ``sarif`` reporter: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
-Only failing, waived and suppressed results become SARIF results (passes are not findings);
-waived and suppressed ones carry ``suppressions`` so viewers hide them. Error results become
-``toolExecutionNotifications`` and make ``executionSuccessful`` false. Code scanning accepts at
-most 25,000 results per run and 10 MB of gzipped SARIF: beyond that the most severe results are
-kept, a warning notification is added and the warning is left in ``last_warnings``.
+Only failing, waived and suppressed results become SARIF results (passes are not findings),
+plus passes that are not assured (a rule parameter looser than the law), as ``kind: review``;
+waived and suppressed ones carry ``suppressions`` so viewers hide them. A not-assured result
+has ``properties.assured: false`` and ``properties.loosened``, and its message says "not
+assured". Error results become ``toolExecutionNotifications`` and make
+``executionSuccessful`` false. Code scanning accepts at most 25,000 results per run and 10 MB
+of gzipped SARIF: beyond that the most severe results are kept, a warning notification is
+added and the warning is left in ``last_warnings``.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from dsaudit.reports.links import safe_link
 from dsaudit.reports.ordering import sort_results
 from dsaudit.reports.records import (
     articles_text,
+    loosened_record,
     metadata_record,
+    not_assured_note,
     refs_of,
     sorted_rules,
     summarize_waiver,
@@ -73,7 +78,11 @@ class SarifReporter:
         max_bytes = int(options.get("max_gzip_bytes", MAX_GZIP_BYTES))
         rules = sorted_rules(audit)
         index = {rule.id: i for i, rule in enumerate(rules)}
-        reported = [r for r in sort_results(audit.results) if r.status in _REPORTED]
+        reported = [
+            r
+            for r in sort_results(audit.results)
+            if r.status in _REPORTED or (r.status == Status.PASS and not r.assured)
+        ]
         warnings: list[str] = []
         kept = reported[:max_results]
         if len(reported) > max_results:
@@ -171,6 +180,8 @@ def _rule(rule: Rule) -> dict[str, Any]:
             ),
             "pack": rule.pack,
             "refs": [str(ref) for ref in rule.refs],
+            "assured": not rule.loosened,
+            "loosened": [loosened_record(p) for p in rule.loosened],
         },
     }
     if safe_link(rule.help_uri):
@@ -185,10 +196,19 @@ def _result(
     refs = refs_of(result, rules)
     articles = articles_text(refs)
     message = result.message or result.rule_id
+    kind, level = "fail", LEVEL[severity]
+    if result.status == Status.PASS:  # only not-assured passes are reported
+        kind, level = "review", "none"  # SARIF: a kind other than fail has level none
+        message = (
+            f"{result.rule_id} passed only with a parameter looser than the law; the law is "
+            "not shown to be met"
+        )
+    if not result.assured:
+        message += f" [{not_assured_note(result)}]"
     record: dict[str, Any] = {
         "ruleId": result.rule_id,
-        "level": LEVEL[severity],
-        "kind": "fail",
+        "level": level,
+        "kind": kind,
         "message": {"text": f"{message} ({articles})" if articles else message},
         "locations": [_location(result, anchor)],
         "partialFingerprints": {FINGERPRINT_KEY: result.fingerprint},
@@ -199,6 +219,8 @@ def _result(
             "refs": [str(ref) for ref in refs],
             "evidence": [{"path": e.path, "value": e.value} for e in result.evidence],
             "pack": result.pack,
+            "assured": result.assured,
+            "loosened": [loosened_record(p) for p in result.loosened],
         },
     }
     if result.rule_id in index:

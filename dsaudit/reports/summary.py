@@ -1,10 +1,12 @@
 """Counts every report shows: by status, by severity, by law and by article, and the posture.
 
 A law's compliance score is ``passed / (passed + failed)`` over the results citing it; waived,
-suppressed, manual, error and not-applicable results count in neither term. An article is
-``fail`` when any result citing it fails, else ``error``, ``waived`` (waived or suppressed),
-``pass``, or ``untested`` when no result says anything about it (no rule ran, or every result
-was not applicable or manual).
+suppressed, manual, error and not-applicable results count in neither term. A pass of a rule
+run with a parameter looser than the law (:attr:`Result.assured` false) is **not** a pass: it
+is counted as ``not_assured`` instead, in the totals, per law and per article, and is in
+neither term of the score. An article is ``fail`` when any result citing it fails, else
+``error``, ``waived`` (waived or suppressed), ``not_assured``, ``pass``, or ``untested`` when
+no result says anything about it (no rule ran, or every result was not applicable or manual).
 """
 
 from __future__ import annotations
@@ -18,6 +20,16 @@ from dsaudit.core.models import AuditResult, Result, Severity, Status
 from dsaudit.reports.ordering import SEVERITY_ORDER, STATUS_ORDER
 
 UNKNOWN_LAW = "-"
+NOT_ASSURED_KEY = NOT_ASSURED = "not_assured"
+"""The count key of passes that are not assured (a loosened parameter)."""
+
+
+def count_key(result: Result) -> str:
+    """The status a result is counted under: its status, or ``not_assured`` for a pass of a
+    rule that ran with a parameter looser than the law."""
+    if result.status == Status.PASS and not result.assured:
+        return NOT_ASSURED
+    return str(result.status)
 
 
 @dataclass(slots=True)
@@ -51,7 +63,7 @@ class ArticleRow:
     title: str | None
     former_article: str | None
     state: str
-    """``fail``, ``error``, ``waived``, ``pass`` or ``untested``."""
+    """``fail``, ``error``, ``waived``, ``not_assured``, ``pass`` or ``untested``."""
     counts: dict[str, int]
     rule_ids: tuple[str, ...]
 
@@ -68,7 +80,10 @@ class Summary:
     articles: list[ArticleRow]
     posture: str
     """``incomplete`` (some result is an error), else ``non-compliant`` (something fails), else
-    ``untested`` (no result passed or failed: nothing was checked), else ``compliant``."""
+    ``not-assured`` (some pass is not assured), else ``untested`` (no result passed or failed:
+    nothing was checked), else ``compliant``."""
+    not_assured: int = 0
+    """Passes of rules run with a parameter looser than the law (not in ``by_status["pass"]``)."""
 
     def as_json(self) -> dict[str, Any]:
         """The ``summary`` object of the JSON report."""
@@ -79,10 +94,12 @@ class Summary:
             "by_law": {
                 law.law: {
                     **{str(s): law.counts[s] for s in STATUS_ORDER},
+                    NOT_ASSURED: law.counts[NOT_ASSURED],
                     "score": law.score,
                 }
                 for law in self.laws
             },
+            "not_assured": self.not_assured,
             "posture": self.posture,
         }
 
@@ -90,7 +107,7 @@ class Summary:
 def summarize(audit: AuditResult) -> Summary:
     """Count the results of ``audit``."""
     everything = audit.all_results()
-    by_status = Counter(str(r.status) for r in everything)
+    by_status = Counter(count_key(r) for r in everything)
     # The engine counts not-applicable (rule, resource) pairs instead of storing a result each.
     counted = audit.metadata.get("not_applicable") or {}
     if isinstance(counted, dict):
@@ -99,13 +116,15 @@ def summarize(audit: AuditResult) -> Summary:
         )
     listed_later = audit.metadata.get("passed_not_listed") or {}
     if isinstance(listed_later, dict):
-        by_status[str(Status.PASS)] += sum(n for n in listed_later.values() if isinstance(n, int))
+        for rule_id, count in listed_later.items():
+            if isinstance(count, int):
+                by_status[_counted_pass(audit, rule_id)] += count
     failing = [r for r in everything if r.status == Status.FAIL]
     by_severity = Counter(str(r.severity) for r in failing)
     laws: dict[str, LawSummary] = {}
     for result in audit.results:
         for law in _laws(result, audit):
-            laws.setdefault(law, LawSummary(law)).counts[str(result.status)] += 1
+            laws.setdefault(law, LawSummary(law)).counts[count_key(result)] += 1
     for rule in audit.rules.values():
         for ref in rule.refs:
             laws.setdefault(ref.law, LawSummary(ref.law))
@@ -114,7 +133,7 @@ def summarize(audit: AuditResult) -> Summary:
             listed_rule = audit.rules.get(rule_id)
             if listed_rule is not None and isinstance(count, int):
                 for law in {ref.law for ref in listed_rule.refs}:
-                    laws[law].counts[str(Status.PASS)] += count
+                    laws[law].counts[_counted_pass(audit, rule_id)] += count
     posture = _posture(by_status)
     return Summary(
         total=len(everything),
@@ -123,7 +142,35 @@ def summarize(audit: AuditResult) -> Summary:
         laws=[laws[key] for key in sorted(laws)],
         articles=_articles(audit),
         posture=posture,
+        not_assured=by_status[NOT_ASSURED],
     )
+
+
+def not_assured_counts(audit: AuditResult) -> dict[str, tuple[int, int]]:
+    """Per rule with a loosened parameter: (not-assured passes, its other results), counting
+    passes that were counted but not listed."""
+    out: dict[str, tuple[int, int]] = {}
+    for rule_id, rule in audit.rules.items():
+        if rule.loosened:
+            out[rule_id] = (0, 0)
+    for result in audit.results:
+        if result.rule_id in out:
+            passes, others = out[result.rule_id]
+            is_pass = count_key(result) == NOT_ASSURED
+            out[result.rule_id] = (passes + is_pass, others + (not is_pass))
+    listed_later = audit.metadata.get("passed_not_listed") or {}
+    if isinstance(listed_later, dict):
+        for rule_id, count in listed_later.items():
+            if rule_id in out and isinstance(count, int):
+                passes, others = out[rule_id]
+                out[rule_id] = (passes + count, others)
+    return out
+
+
+def _counted_pass(audit: AuditResult, rule_id: str) -> str:
+    """Where a pass counted but not listed goes: ``pass``, or ``not_assured`` (loosened rule)."""
+    rule = audit.rules.get(rule_id)
+    return NOT_ASSURED if rule is not None and rule.loosened else str(Status.PASS)
 
 
 def _posture(by_status: Counter[str]) -> str:
@@ -131,6 +178,8 @@ def _posture(by_status: Counter[str]) -> str:
         return "incomplete"
     if by_status[Status.FAIL]:
         return "non-compliant"
+    if by_status[NOT_ASSURED]:
+        return "not-assured"
     if not by_status[Status.PASS]:
         return "untested"
     return "compliant"
@@ -165,7 +214,7 @@ def _articles(audit: AuditResult) -> list[ArticleRow]:
         if cited is None:
             continue
         for article in {(ref.law, ref.article) for ref in cited.refs}:
-            counts[article][str(result.status)] += 1
+            counts[article][count_key(result)] += 1
     rows = []
     for key in sorted(counts, key=_article_sort_key):
         title, former = titles.get(key, (None, None))
@@ -176,7 +225,10 @@ def _articles(audit: AuditResult) -> list[ArticleRow]:
                 title=title,
                 former_article=former,
                 state=_article_state(counts[key]),
-                counts={str(s): counts[key][s] for s in STATUS_ORDER},
+                counts={
+                    **{str(s): counts[key][s] for s in STATUS_ORDER},
+                    NOT_ASSURED: counts[key][NOT_ASSURED],
+                },
                 rule_ids=tuple(sorted(rule_ids[key])),
             )
         )
@@ -190,6 +242,8 @@ def _article_state(counts: Counter[str]) -> str:
         return "error"
     if counts[Status.WAIVED] or counts[Status.SUPPRESSED]:
         return "waived"
+    if counts[NOT_ASSURED]:
+        return NOT_ASSURED
     if counts[Status.PASS]:
         return "pass"
     return "untested"
