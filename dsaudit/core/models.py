@@ -146,9 +146,19 @@ class LoosenedParam:
     def describe(self) -> str:
         """``min_days is set to 90, looser than the law's 180``."""
         return (
-            f"parameter {self.name} is set to {self.configured!r}, looser than the law's "
-            f"{self.legal!r}"
+            f"parameter {self.name} is set to {shown_param(self.configured)}, looser than the "
+            f"law's {shown_param(self.legal)}"
         )
+
+
+_PLAIN_PARAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}")
+
+
+def shown_param(value: Any) -> str:
+    """A parameter value for a message: ``6 months`` as is, anything unusual quoted (repr)."""
+    if isinstance(value, str) and _PLAIN_PARAM.fullmatch(value):
+        return value
+    return repr(value)
 
 
 Condition = Callable[[Any, "EvalContext"], bool]

@@ -24,6 +24,7 @@ from dsaudit.core.models import (
     Result,
     Rule,
     Status,
+    shown_param,
     tool_error,
 )
 from dsaudit.core.quoting import clip_text
@@ -95,7 +96,9 @@ def override_notes(rule: Rule) -> list[str]:
         configured = rule.params.get(name, legal)
         if configured == legal and name not in loosened:
             continue
-        note = f"{name}: configured {configured!r}; the law requires {legal!r}"
+        note = (
+            f"{name}: configured {shown_param(configured)}; the law requires {shown_param(legal)}"
+        )
         notes.append(note + ("; not assured" if name in loosened else ""))
     return notes
 

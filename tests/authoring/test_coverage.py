@@ -271,8 +271,10 @@ def test_ciio_storing_pi_outside_mainland_fails(tmp_path: Path) -> None:
     assert statuses == {"emr-cn": Status.PASS, "emr-sg": Status.FAIL, "emr-hk": Status.FAIL}
 
 
-@pytest.mark.parametrize(("days", "status"), [(90, Status.FAIL), (180, Status.PASS)],
-                         ids=["90-fails", "180-passes"])  # fmt: skip
+@pytest.mark.parametrize(("days", "status"),
+                         [(90, Status.FAIL), (180, Status.FAIL), (183, Status.FAIL),
+                          (184, Status.PASS)],
+                         ids=["90-fails", "180-fails", "183-fails", "184-passes"])  # fmt: skip
 def test_log_retention_in_a_logging_config(tmp_path: Path, days: int, status: Status) -> None:
     files = {"configs/logging.yaml": f"logging:\n  level: info\n  retention_days: {days}\n"}
     root = _project(tmp_path, {"organization": {"name": "Acme"}}, files)

@@ -80,7 +80,7 @@ def test_rules_show_gives_article_parameters_and_cases(runner: CliRunner) -> Non
     result = runner.invoke(cli, ["rules", "show", "CSL-LOG-RETENTION"])
     assert result.exit_code == 0, result.output
     assert "CSL Art. 23(3) [formerly Art. 21]" in result.output
-    assert "min_days = 180 (default 180)" in result.output
+    assert "min_days = '6 months' (default '6 months')" in result.output
     assert "expect fail" in result.output and "expect pass" in result.output
 
 

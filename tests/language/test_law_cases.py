@@ -368,7 +368,10 @@ def test_child_data_needs_guardian_consent(
 # --------------------------------------------------------------------------- logs, audits
 
 
-@pytest.mark.parametrize(("days", "expected"), [(90, Status.FAIL), (180, Status.PASS)])
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [(90, Status.FAIL), (180, Status.FAIL), (183, Status.FAIL), (184, Status.PASS)],
+)
 def test_network_log_retention_in_a_logging_config(
     tmp_path: Path, days: int, expected: Status
 ) -> None:

@@ -40,5 +40,5 @@ def test_metadata_carries_versions_digests_parameters_and_times(
     kinds = {i["kind"] for i in meta["inputs"]}
     assert {"inventory", "config"} <= kinds
     assert all(len(i["sha256"]) == 64 and not i["path"].startswith("/") for i in meta["inputs"])
-    assert meta["parameters"]["CSL-LOG-RETENTION"] == {"min_days": 180}
+    assert meta["parameters"]["CSL-LOG-RETENTION"] == {"min_days": "6 months"}
     assert meta["started_at"] == meta["finished_at"] == "2026-09-21T14:13:20Z"
