@@ -61,10 +61,24 @@ def the_result(result: AuditResult) -> Any:
 
 @pytest.mark.parametrize(
     ("min_days", "assured"),
-    [(None, True), (LEGAL, True), (184, True), (183, False), (185, True), (180, False),
-     (90, False)],
-    ids=["default", "equal to the law", "184 days", "one day looser", "one day stricter",
-         "180 days", "90 days"],  # fmt: skip
+    [
+        (None, True),
+        (LEGAL, True),
+        (184, True),
+        (183, False),
+        (185, True),
+        (180, False),
+        (90, False),
+    ],
+    ids=[
+        "default",
+        "equal to the law",
+        "184 days",
+        "one day looser",
+        "one day stricter",
+        "180 days",
+        "90 days",
+    ],
 )
 def test_only_a_looser_override_is_not_assured(
     tmp_path: Path, min_days: int | str | None, assured: bool
