@@ -271,7 +271,9 @@ def compile_rule(
     rid = data["id"]
     params, defaults, guardrails = _param_values(src, overrides or {})
     exports: dict[str, Any] = {}
-    local_env = dataclasses.replace(env, params=params, exports=exports)
+    local_env = dataclasses.replace(
+        env, params=params, exports=exports, kind=data["applies_to"]["kind"]
+    )
 
     def build(key: str, tree: Any, base: tuple[PathKey, ...]) -> Any:
         try:
