@@ -20,8 +20,8 @@ from dsaudit.core.models import AuditResult, Location, Resource, Result, Rule, t
 from dsaudit.core.taxonomy import load_taxonomy
 from dsaudit.documents.parsecache import ParseCache
 from dsaudit.engine.evaluation import build_facts, estimated_results
-from dsaudit.engine.records import reference_map
 from dsaudit.engine.parallel import evaluate_parallel
+from dsaudit.engine.records import reference_map
 from dsaudit.language.conditions import CompileEnv
 from dsaudit.language.packs import (
     CompiledPacks,
