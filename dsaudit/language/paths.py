@@ -59,6 +59,8 @@ class PathSpec:
     text: str
     root: str
     steps: tuple[tuple[int, Any], ...]
+    joined: bool = False
+    """The path has a join step (set by :func:`compile_path`)."""
 
     @property
     def is_multi(self) -> bool:
@@ -68,7 +70,7 @@ class PathSpec:
     @property
     def joins(self) -> bool:
         """True when the path follows a reference to other records (``->`` or ``<-``)."""
-        return any(kind in (FORWARD, BACK) for kind, _ in self.steps)
+        return self.joined
 
     def start(self, item: Any, ctx: EvalContext) -> Any:
         """The value the path starts from."""
@@ -104,6 +106,9 @@ class PathSpec:
         """The single value of a wildcard-free path, or MISSING."""
         if self.root == "item" and len(self.steps) == 1 and self.steps[0][0] == KEY:
             return item.get(self.steps[0][1], MISSING) if type(item) is dict else MISSING
+        if self.joined:  # the first record's value (a join is multi-valued; see resolve)
+            pairs = self.resolve(item, ctx)
+            return pairs[0][1] if pairs else MISSING
         value = self.start(item, ctx)
         for kind, key in self.steps:
             if kind == KEY:
@@ -325,7 +330,8 @@ def compile_path(text: str) -> PathSpec:
         expect_sep = True
     if not expect_sep and not (steps and steps[-1][0] == FORWARD):
         raise ValueError(f"bad path {text!r}: ends with '.'")
-    return PathSpec(text, root, tuple(steps))
+    joined = any(kind in (FORWARD, BACK) for kind, _ in steps)
+    return PathSpec(text, root, tuple(steps), joined)
 
 
 def _join_step(

@@ -20,7 +20,7 @@ from dsaudit.engine.records import RecordIndex, reference_map
 from dsaudit.language.conditions import CompileEnv, ConditionError, compile_condition
 from dsaudit.language.joins import local_part
 from dsaudit.language.packs import compile_packs, load_pack
-from dsaudit.language.paths import compile_path, format_path
+from dsaudit.language.paths import MISSING, compile_path, format_path
 from tests.projectkit import run
 
 AS_OF = dt.date(2026, 6, 1)
@@ -520,3 +520,19 @@ def test_joined_evidence_is_redacted(tmp_path: Path) -> None:
     ctx = EvalContext(resources[0], {}, {}, facts_of(resources))
     [(path, _)] = compile_path("datasets->owner").resolve(resources[0].attributes, ctx)
     assert local_part(path) == ("datasets", 0)
+
+
+@pytest.mark.parametrize(
+    ("path", "rid", "expected"),
+    [
+        ("system->is_cii", "grid", True),
+        ("system->is_cii", "crm", None),
+        ("datasets->id", "t-grid", "orders"),
+    ],
+)
+def test_get_on_a_joined_path_is_the_first_value(path: str, rid: str, expected: Any) -> None:
+    """What a named check reads through ``PathSpec.get`` (``elapsed_within``'s ``start``)."""
+    resources = world()
+    res = next(r for r in resources if r.id == rid and r.kind != "system")
+    value = compile_path(path).get(res.attributes, EvalContext(res, {}, {}, facts_of(resources)))
+    assert value == expected if expected is not None else value is MISSING
