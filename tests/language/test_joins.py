@@ -536,3 +536,18 @@ def test_get_on_a_joined_path_is_the_first_value(path: str, rid: str, expected: 
     res = next(r for r in resources if r.id == rid and r.kind != "system")
     value = compile_path(path).get(res.attributes, EvalContext(res, {}, {}, facts_of(resources)))
     assert value == expected if expected is not None else value is MISSING
+
+
+def test_an_operand_read_from_the_record_cannot_be_a_join() -> None:
+    with pytest.raises(ConditionError, match="an operand path must name one value"):
+        compile_condition({"path": "x", "equals": {"path": "datasets->id"}}, CompileEnv())
+
+
+def test_a_hop_pickles_with_what_it_names() -> None:
+    import pickle
+
+    resources = world()
+    ctx = EvalContext(resources[7], {}, {}, facts_of(resources))
+    [(path, _), _] = compile_path("datasets->id").resolve(resources[7].attributes, ctx)
+    hop = pickle.loads(pickle.dumps(path[-2]))
+    assert (str(hop), hop.kind, hop.ident, hop.position) == ("->[orders]", "dataset", "orders", 0)
