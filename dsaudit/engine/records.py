@@ -44,23 +44,32 @@ class RecordIndex:
         self._records: dict[str, dict[Any, Resource]] = {
             kind: {res.id: res for res in by_kind.get(kind, ())} for kind in named
         }
-        self._by_attributes: dict[int, Resource] = {
-            id(res.attributes): res
-            for records in self._records.values()
-            for res in records.values()
-        }
-        # (referring kind, key, named kind) -> named id -> referring records, in order
-        self._referrers: dict[tuple[str, str, str], dict[Any, list[Resource]]] = {}
-        for kind, keys in refs.items():
+        self._refs = refs
+        self._by_kind = by_kind
+        self._by_attributes: dict[int, Resource] | None = None
+        self._referrers: dict[tuple[str, str, str], dict[Any, list[Resource]]] | None = None
+        """(referring kind, key, named kind) -> named id -> referring records, in order; built
+        on the first back-reference (forward joins need only the records by id)."""
+
+    def complete(self) -> None:
+        """Build the parts built on first use too (before workers fork, so they share them)."""
+        if self._referrers is None:
+            self._referrers = self._index_referrers()
+        self.record_of(None)
+
+    def _index_referrers(self) -> dict[tuple[str, str, str], dict[Any, list[Resource]]]:
+        referrers: dict[tuple[str, str, str], dict[Any, list[Resource]]] = {}
+        for kind, keys in self._refs.items():
             for key, kinds in keys.items():
-                for res in by_kind.get(kind, ()):
+                for res in self._by_kind.get(kind, ()):
                     value = res.attributes.get(key)
                     ids = value if type(value) is list else () if value is None else (value,)
                     for ident in dict.fromkeys(i for i in ids if isinstance(i, str | int)):
                         for target in kinds:
                             if ident in self._records[target]:
-                                slot = self._referrers.setdefault((kind, key, target), {})
+                                slot = referrers.setdefault((kind, key, target), {})
                                 slot.setdefault(ident, []).append(res)
+        return referrers
 
     def targets(self, key: str) -> tuple[str, ...]:
         return self._targets.get(key, ())
@@ -74,8 +83,14 @@ class RecordIndex:
         return out
 
     def referrers(self, record: Resource, kind: str, key: str) -> Sequence[Resource]:
+        if self._referrers is None:
+            self._referrers = self._index_referrers()
         return self._referrers.get((kind, key, record.kind), {}).get(record.id, ())
 
     def record_of(self, attributes: Any) -> Resource | None:
+        if self._by_attributes is None:
+            self._by_attributes = {
+                id(res.attributes): res for recs in self._records.values() for res in recs.values()
+            }
         res = self._by_attributes.get(id(attributes))
         return res if res is not None and res.attributes is attributes else None

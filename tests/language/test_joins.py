@@ -471,7 +471,8 @@ def test_workers_inherit_the_whole_index(monkeypatch: pytest.MonkeyPatch) -> Non
     facts, _ = build_facts(resources, AS_OF, None)
     one = evaluate(rules, facts_of(resources))
     two = evaluate_parallel(rules, facts, keep_passes=True, jobs=3)
-    assert facts.records is not None  # built in the parent, before the workers forked
+    # built in the parent, back-references included, before the workers forked
+    assert facts.records is not None and facts.records._referrers is not None
     key = lambda r: (r.rule_id, r.resource_id, r.status, r.evidence, r.location)  # noqa: E731
     assert [key(r) for r in two.results] == [key(r) for r in one.results]
     assert {(r.rule_id, r.resource_id) for r in one.results if r.status.value == "fail"} == {
