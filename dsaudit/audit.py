@@ -21,6 +21,7 @@ from dsaudit.core.taxonomy import load_taxonomy
 from dsaudit.documents.parsecache import ParseCache
 from dsaudit.engine.evaluation import build_facts, estimated_results
 from dsaudit.engine.parallel import evaluate_parallel
+from dsaudit.engine.records import reference_map
 from dsaudit.language.conditions import CompileEnv
 from dsaudit.language.packs import (
     CompiledPacks,
@@ -87,6 +88,7 @@ def compile_rules(
         taxonomy=taxonomy,
         max_regex_length=config.limits.max_regex_length,
         operators=registry.operators,
+        references=reference_map(),
     )
     return compile_packs(
         packs,

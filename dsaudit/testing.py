@@ -32,6 +32,7 @@ from dsaudit.core.limits import DEFAULT_LIMITS, Limits
 from dsaudit.core.models import AuditResult
 from dsaudit.core.taxonomy import load_taxonomy
 from dsaudit.documents.base import ParsedDocument
+from dsaudit.engine.records import reference_map
 from dsaudit.language.conditions import CompileEnv
 from dsaudit.language.packs import load_pack
 from dsaudit.plugin.host import PluginHost, get_plugin_host
@@ -99,7 +100,12 @@ class PackCases:
 def run_pack_cases(pack_dir: Path | str, host: PluginHost, only: Sequence[str] = ()) -> PackCases:
     """Run the cases in ``pack_dir/tests`` against the checks ``host`` provides."""
     found = collect_registry(host)
-    env = CompileEnv(checks=found.checks, taxonomy=load_taxonomy(), operators=found.operators)
+    env = CompileEnv(
+        checks=found.checks,
+        taxonomy=load_taxonomy(),
+        operators=found.operators,
+        references=reference_map(),
+    )
     report = ruletests.test_pack(load_pack(Path(pack_dir)), env, only)
     return PackCases(report.ok, list(report.outcomes), dict(report.missing), list(report.problems))
 

@@ -12,7 +12,7 @@ import fnmatch
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dsaudit.core.errors import PLUGIN_FAILURES
 from dsaudit.core.models import (
@@ -28,10 +28,14 @@ from dsaudit.core.models import (
     tool_error,
 )
 from dsaudit.core.quoting import clip_text
+from dsaudit.language.joins import local_part
 from dsaudit.language.msgtemplate import NOT_RECORDED, legal_name, render_template
 from dsaudit.language.operators import to_date
 from dsaudit.language.paths import MISSING, format_path
 from dsaudit.redaction.redact import evidence_text
+
+if TYPE_CHECKING:
+    from dsaudit.engine.records import RecordIndex
 
 MAX_EVIDENCE = 8
 
@@ -46,6 +50,16 @@ class Facts:
     org: Mapping[str, Any]
     cache: dict[Any, Any] = field(default_factory=dict)
     """Audit-wide values shared by rules (organization-wide aggregates), by compiled node."""
+    records: RecordIndex | None = None
+    """The record index for joins (``datasets->classification``); see :meth:`record_index`."""
+
+    def record_index(self) -> RecordIndex:
+        """The audit's records by kind and id and their references, built on first use."""
+        if self.records is None:
+            from dsaudit.engine.records import RecordIndex  # the inventory schema: on first join
+
+            self.records = RecordIndex(self.by_kind)
+        return self.records
 
 
 @dataclass(slots=True)
@@ -142,7 +156,7 @@ def _offending_path(trace: Trace) -> tuple[PathKey, ...]:
 
 
 def _location_of(res: Resource, path: tuple[PathKey, ...]) -> Location:
-    return res.location(path)
+    return res.location(local_part(path))
 
 
 def _manual(rule: Rule, res: Resource, facts: Facts) -> tuple[Status, str, tuple[Evidence, ...]]:

@@ -63,6 +63,7 @@ def evaluate_parallel(
     if jobs <= 1 or work(rules, facts) < PARALLEL_MIN_WORK:
         return evaluate(rules, facts, keep_passes=keep_passes)
     parts = shards(rules, facts, jobs)
+    facts.record_index().complete()  # built here once; every worker inherits the whole index
     _SHARED[:] = [rules, facts, keep_passes, parts]
     try:
         evaluations = list(ordered_map(_evaluate_shard, range(len(parts)), jobs))

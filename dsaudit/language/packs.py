@@ -260,7 +260,9 @@ def compile_rule(
     loosened = loosened_params(data.get("params", {}), params, overrides or {})
     legal = legal_values(data.get("params", {}))
     exports: dict[str, Any] = {}
-    local_env = dataclasses.replace(env, params=params, exports=exports)
+    local_env = dataclasses.replace(
+        env, params=params, exports=exports, kind=data["applies_to"]["kind"]
+    )
 
     def build(key: str, tree: Any, base: tuple[PathKey, ...]) -> Any:
         try:

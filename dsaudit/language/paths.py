@@ -7,6 +7,10 @@ no wildcard resolve through a fast single-value getter.
 Roots: a path starts at the item under test. ``@org.`` starts at the organization profile,
 ``@resource.`` at the attributes of the resource being checked (useful inside quantifiers),
 ``@meta.`` at the resource's metadata (``file``, ``format``, ``parser``, ``system``).
+
+Joins (:mod:`dsaudit.language.joins`): ``datasets->classification`` follows the ids at a key to
+the records they name; ``<-transfer.datasets`` is the transfers whose ``datasets`` name the
+record. Both yield one value per record reached, so a path with a join is always multi-valued.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dsaudit.core.models import EvalContext, PathKey
+from dsaudit.language.joins import BACK, FORWARD, Hop, follow
 
 MISSING: Any = type(
     "Missing", (), {"__repr__": lambda self: "<missing>", "__bool__": lambda s: False}
@@ -33,14 +38,18 @@ _TOKEN = re.compile(
   | (?P<wild>\[\*\])                    # [*]
   | (?P<deep>\*\*)                      # ** (any depth)
   | (?P<star>\*)                        # * (any key or item)
-  | (?P<name>[^.\[\]"*]+)               # plain key
+  | (?P<fwd>->)                         # -> (follow the ids at the key before)
+  | <-(?P<back>[A-Za-z_]\w*\.[A-Za-z_]\w*)  # <-kind.key (the records naming this one)
+  | (?P<backbad><-)
+  | (?P<name>(?:(?!->|<-)[^.\[\]"*])+)   # plain key
   | (?P<dot>\.)
     """,
     re.VERBOSE,
 )
 
-# Step kinds
+# Step kinds (FORWARD = 4 and BACK = 5, the joins, are defined in language.joins)
 KEY, INDEX, WILD, DEEP = 0, 1, 2, 3
+_NAME = r"(?:(?!->|<-)[^.\[\]\"*])+"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +59,18 @@ class PathSpec:
     text: str
     root: str
     steps: tuple[tuple[int, Any], ...]
+    joined: bool = False
+    """The path has a join step (set by :func:`compile_path`)."""
 
     @property
     def is_multi(self) -> bool:
         """True when the path can yield several values (has a wildcard)."""
-        return any(kind in (WILD, DEEP) for kind, _ in self.steps)
+        return any(kind in (WILD, DEEP, FORWARD, BACK) for kind, _ in self.steps)
+
+    @property
+    def joins(self) -> bool:
+        """True when the path follows a reference to other records (``->`` or ``<-``)."""
+        return self.joined
 
     def start(self, item: Any, ctx: EvalContext) -> Any:
         """The value the path starts from."""
@@ -71,6 +87,8 @@ class PathSpec:
         """Every ``(concrete_path, value)`` the path reaches (missing steps yield nothing)."""
         start = self.start(item, ctx)
         steps = self.steps
+        if self.joins:
+            return _joined(start, steps, ctx)
         if steps and steps[0][0] == DEEP and start is ctx.resource.attributes:
             # `**.key` from the resource root: use the per-resource key index.
             if ctx.key_index is None:
@@ -88,6 +106,9 @@ class PathSpec:
         """The single value of a wildcard-free path, or MISSING."""
         if self.root == "item" and len(self.steps) == 1 and self.steps[0][0] == KEY:
             return item.get(self.steps[0][1], MISSING) if type(item) is dict else MISSING
+        if self.joined:  # the first record's value (a join is multi-valued; see resolve)
+            pairs = self.resolve(item, ctx)
+            return pairs[0][1] if pairs else MISSING
         value = self.start(item, ctx)
         for kind, key in self.steps:
             if kind == KEY:
@@ -151,6 +172,26 @@ class PathSpec:
     def concrete(self) -> tuple[PathKey, ...]:
         """The concrete path of a wildcard-free path (for evidence)."""
         return tuple(key for _, key in self.steps)
+
+
+def _joined(
+    start: Any, steps: tuple[tuple[int, Any], ...], ctx: EvalContext
+) -> list[tuple[tuple[PathKey, ...], Any]]:
+    """Walk a path with joins: each stretch between joins as usual, each join by the index."""
+    pairs: list[tuple[tuple[PathKey, ...], Any]] = [((), start)]
+    begin = 0
+    for i, (kind, arg) in enumerate(steps):
+        if kind in (FORWARD, BACK):
+            stretch = steps[begin:i]
+            pairs = [
+                hop
+                for prefix, value in pairs
+                for path, found in _walk(value, stretch, 0, prefix)
+                for hop in follow(kind, arg, found, path, ctx)
+            ]
+            begin = i + 1
+    tail = steps[begin:]
+    return [pair for prefix, value in pairs for pair in _walk(value, tail, 0, prefix)]
 
 
 def _follow(value: Any, keys: tuple[Any, ...]) -> Any:
@@ -239,13 +280,25 @@ def compile_path(text: str) -> PathSpec:
     steps: list[tuple[int, Any]] = []
     pos = 0
     expect_sep = False
+    hopped = True  # at a record: the start, or just after a join (where `<-` may follow)
     while pos < len(raw):
         m = _TOKEN.match(raw, pos)
         if m is None:
             raise ValueError(f"bad path {text!r} at character {pos + 1}")
         pos = m.end()
         group = m.lastgroup
+        at_record, hopped = hopped, False
+        if group in ("fwd", "back", "backbad"):
+            _join_step(text, group, m, steps, expect_sep, at_record)
+            hopped = group == "fwd"
+            expect_sep = group == "back"
+            continue
+        if steps and steps[-1][0] in (FORWARD, BACK) and group in ("index", "wild"):
+            raise ValueError(
+                f"bad path {text!r}: after a join name a key of the records it reaches"
+            )
         if group == "dot":
+            hopped = bool(steps) and steps[-1][0] == BACK
             if not expect_sep:
                 raise ValueError(f"bad path {text!r}: empty segment at character {pos}")
             expect_sep = False
@@ -268,16 +321,42 @@ def compile_path(text: str) -> PathSpec:
         elif group == "star":
             steps.append((WILD, None))
         else:  # deep: must be followed by .key
-            m2 = re.compile(r"\.(\"(?:[^\"\\]|\\.)*\"|[^.\[\]\"*]+)").match(raw, pos)
+            m2 = re.compile(r"\.(\"(?:[^\"\\]|\\.)*\"|" + _NAME + ")").match(raw, pos)
             if m2 is None:
                 raise ValueError(f"bad path {text!r}: '**' must be followed by '.key'")
             key = m2.group(1)
             steps.append((DEEP, _unquote(key) if key.startswith('"') else key))
             pos = m2.end()
         expect_sep = True
-    if not expect_sep:
+    if not expect_sep and not (steps and steps[-1][0] == FORWARD):
         raise ValueError(f"bad path {text!r}: ends with '.'")
-    return PathSpec(text, root, tuple(steps))
+    joined = any(kind in (FORWARD, BACK) for kind, _ in steps)
+    return PathSpec(text, root, tuple(steps), joined)
+
+
+def _join_step(
+    text: str,
+    group: str | None,
+    m: re.Match[str],
+    steps: list[tuple[int, Any]],
+    expect_sep: bool,
+    at_record: bool,
+) -> None:
+    """Append a ``->`` or ``<-kind.key`` step, or say why it cannot go here."""
+    where = f"bad path {text!r} at character {m.start() + 1}"
+    if group == "backbad":
+        raise ValueError(
+            f"{where}: a back-reference is written <-KIND.KEY (e.g. <-transfer.datasets)"
+        )
+    if group == "back":
+        if not at_record:
+            raise ValueError(f"{where}: '<-KIND.KEY' starts a path or follows '->'")
+        kind, _, key = m.group("back").partition(".")
+        steps.append((BACK, (kind, key)))
+        return
+    if not (expect_sep and steps and steps[-1][0] == KEY):
+        raise ValueError(f"{where}: '->' follows the key that holds the ids (e.g. datasets->)")
+    steps.append((FORWARD, steps[-1][1]))
 
 
 def _unquote(token: str) -> str:
@@ -288,7 +367,9 @@ def format_path(path: tuple[PathKey, ...]) -> str:
     """Render a concrete path the way users write it: ``fields[2].category``."""
     out = ""
     for key in path:
-        if isinstance(key, int):
+        if isinstance(key, Hop):
+            out += str(key)
+        elif isinstance(key, int):
             out += f"[{key}]"
         elif re.fullmatch(r"[A-Za-z0-9_\-]+", str(key)):
             out += f".{key}" if out else str(key)

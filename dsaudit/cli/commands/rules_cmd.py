@@ -34,10 +34,16 @@ def _compiled(packs: tuple[str, ...], plugin_dirs: tuple[Path, ...] = ()) -> tup
     registry = collect_registry(get_plugin_host(cfg.plugin_dirs))
     loaded = load_packs(cfg, registry)
     env_rules = []
+    from dsaudit.engine.records import reference_map
     from dsaudit.language.conditions import CompileEnv
     from dsaudit.language.packs import compile_rule
 
-    env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy(), operators=registry.operators)
+    env = CompileEnv(
+        checks=registry.checks,
+        taxonomy=load_taxonomy(),
+        operators=registry.operators,
+        references=reference_map(),
+    )
     for pack in loaded:
         for src in pack.rules:
             env_rules.append((pack, compile_rule(src, pack, env), src))
@@ -126,13 +132,19 @@ def show_rule(rule_id: str, packs: tuple[str, ...]) -> None:
 def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
     """Validate rule packs: schema, conditions, operators, categories and checks."""
     from dsaudit.core.taxonomy import load_taxonomy
+    from dsaudit.engine.records import reference_map
     from dsaudit.language.conditions import CompileEnv
     from dsaudit.language.packs import compile_rule, load_pack
     from dsaudit.plugin.host import get_plugin_host
     from dsaudit.plugin.registry import collect_registry
 
     registry = collect_registry(get_plugin_host(list(plugin_dirs)))
-    env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy(), operators=registry.operators)
+    env = CompileEnv(
+        checks=registry.checks,
+        taxonomy=load_taxonomy(),
+        operators=registry.operators,
+        references=reference_map(),
+    )
     for path in paths:
         pack = load_pack(path, root=Path.cwd())
         for src in pack.rules:
@@ -155,13 +167,19 @@ def test_rules(
 
     from dsaudit.authoring.ruletests import find_pack_dirs, test_pack
     from dsaudit.core.taxonomy import load_taxonomy
+    from dsaudit.engine.records import reference_map
     from dsaudit.language.conditions import CompileEnv
     from dsaudit.language.packs import builtin_packs_dir, load_pack
     from dsaudit.plugin.host import get_plugin_host
     from dsaudit.plugin.registry import collect_registry
 
     registry = collect_registry(get_plugin_host(list(plugin_dirs)))
-    env = CompileEnv(checks=registry.checks, taxonomy=load_taxonomy(), operators=registry.operators)
+    env = CompileEnv(
+        checks=registry.checks,
+        taxonomy=load_taxonomy(),
+        operators=registry.operators,
+        references=reference_map(),
+    )
     dirs = find_pack_dirs(paths or [builtin_packs_dir()])
     if not dirs:
         raise click.ClickException("no rule packs found (a pack is a folder with pack.yaml)")

@@ -15,6 +15,7 @@ from dsaudit.language.canonical import canonical
 from dsaudit.language.conditions.aggregates import aggregate
 from dsaudit.language.conditions.collections import count, quantifier
 from dsaudit.language.conditions.env import LOGICAL, QUANTIFIERS, CompileEnv, fail, only, suggest
+from dsaudit.language.conditions.joinscheck import check_joins
 from dsaudit.language.conditions.leaves import check, leaf
 from dsaudit.language.conditions.logic import all_of, any_of, negation
 
@@ -26,7 +27,10 @@ def compile_condition(tree: Any, env: CompileEnv) -> Condition:
     to the same callable, in this call and across calls: rules that share a sub-condition
     share its closure, so per-resource memos and audit-wide aggregate caches are shared too.
     """
-    return compile_node(tree, env, ())
+    cond = compile_node(tree, env, ())
+    if env.references is not None:
+        check_joins(tree, env.references, env.kind)
+    return cond
 
 
 _INTERNED: weakref.WeakValueDictionary[Any, Condition] = weakref.WeakValueDictionary()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dsaudit.core.models import Condition, PathKey
+from dsaudit.language.joins import ReferenceMap
 from dsaudit.language.operators import OPERATORS, Predicate
 from dsaudit.language.paths import PathSpec, compile_path
 
@@ -46,6 +47,11 @@ class CompileEnv:
     """The audit date (``datetime.date``); picks the article numbers in force on that date."""
     exports: dict[str, Callable[[Any], Mapping[str, str]]] | None = None
     """Filled while one rule compiles: ``as: NAME`` -> the message placeholders it provides."""
+    references: ReferenceMap | None = None
+    """Kind -> reference key -> kinds named, to check joins (``datasets->x``) at compile time;
+    None: joins are not checked (a key that is no reference then yields nothing)."""
+    kind: str | None = None
+    """The kind of resource the rule applies to (``applies_to.kind``), when known."""
 
 
 def operators_of(env: CompileEnv) -> Mapping[str, Callable[[Any], Predicate]]:
