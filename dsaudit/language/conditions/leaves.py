@@ -52,6 +52,8 @@ def predicates(
         value = operand(raw, env, (*where, op))
         if op in ("category_in",) and env.taxonomy is not None:
             for name in value if isinstance(value, list) else []:
+                if not isinstance(name, str):
+                    raise fail(f"'{op}' needs a list of category names, got {name!r}", (*where, op))
                 if name not in env.taxonomy:
                     hint = suggest(str(name), list(env.taxonomy.names()))
                     raise fail(f'unknown data category "{name}"{hint}', (*where, op))
