@@ -12,18 +12,14 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from inventorykit import DS, ORG, TR, accepts, load, problems_of, write
 from jsonschema import Draft202012Validator
 
-from dsaudit.core.errors import InventoryError
-from dsaudit.core.limits import Limits
-from dsaudit.core.taxonomy import load_taxonomy
 from dsaudit.documents.schemacheck import normalise
 from dsaudit.sources.inventory import (
     SECTIONS,
-    Inventory,
     compile_fast_check,
     inventory_schema,
-    load_inventory,
 )
 
 NEW_FIELDS: dict[str, set[str]] = {
@@ -134,31 +130,6 @@ assessments:
 """
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-def load(files: list[Path], root: Path) -> Inventory:
-    return load_inventory(files, root, Limits(), load_taxonomy())
-
-
-def problems(files: list[Path], root: Path) -> list[str]:
-    with pytest.raises(InventoryError) as caught:
-        load(files, root)
-    return [str(problem) for problem in caught.value.errors]  # type: ignore[attr-defined]
-
-
-def problems_of(tmp_path: Path, body: str) -> list[str]:
-    return problems([write(tmp_path, "inv.yaml", "version: 1\n" + body)], tmp_path)
-
-
-def accepts(tmp_path: Path, body: str) -> Inventory:
-    return load([write(tmp_path, "inv.yaml", "version: 1\n" + body)], tmp_path)
-
-
 # -- every new field, accepted ----------------------------------------------------------------
 
 
@@ -220,10 +191,7 @@ def test_an_inventory_without_the_new_facts_means_what_it_meant(tmp_path: Path) 
 
 # -- wrong types and values, with file and line ----------------------------------------------
 
-ORG = "organization:\n  name: X\n"
 SYS = "systems:\n  - id: s\n    name: S\n"
-DS = "datasets:\n  - id: d\n"
-TR = "transfers:\n  - id: t\n    destination: US\n"
 APPROVAL = "assessments:\n  - id: a\n    kind: export_certification\n    date: 2025-01-01\n"
 BASES = "consent, contract, hr, legal_obligation, emergency, news, public_info, other_law, "
 BASES += "legitimate_interest"
