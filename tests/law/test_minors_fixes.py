@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from dsaudit.audit import run_audit
-from dsaudit.core.models import Status
+from dsaudit.core.models import AuditResult, Status
 from dsaudit.language.packs import builtin_pack_paths, load_pack
 from dsaudit.project.config import build_config
 
@@ -23,10 +23,8 @@ ORG = "Minors Test Co."
 ADULTS = {"id": "adults", "legal_basis": "contract", "fields": [{"name": "n", "category": "name"}]}
 
 
-def audit(
-    tmp_path: Path, organization: dict[str, Any], **sections: Any
-) -> dict[tuple[str, str], Status]:
-    """Audit an inventory in ``tmp_path``: (rule id, resource id) -> status."""
+def audit_result(tmp_path: Path, organization: dict[str, Any], **sections: Any) -> AuditResult:
+    """Write an inventory and a ``dsaudit.yaml`` in ``tmp_path`` and audit it."""
     (tmp_path / "inventory").mkdir()
     inventory = {"version": 1, "organization": {"name": ORG, **organization}, **sections}
     (tmp_path / "inventory" / "inventory.yaml").write_text(yaml.safe_dump(inventory), "utf-8")
@@ -39,6 +37,14 @@ def audit(
     (tmp_path / "dsaudit.yaml").write_text(yaml.safe_dump(config), "utf-8")
     result = run_audit(build_config(tmp_path))
     assert [e.message for e in result.errors] == []
+    return result
+
+
+def audit(
+    tmp_path: Path, organization: dict[str, Any], **sections: Any
+) -> dict[tuple[str, str], Status]:
+    """Audit an inventory in ``tmp_path``: (rule id, resource id) -> status."""
+    result = audit_result(tmp_path, organization, **sections)
     return {(r.rule_id, r.resource_id): r.status for r in result.results}
 
 
@@ -208,3 +214,30 @@ def test_citations(pack: str, rule: str, refs: list[tuple[str, str, str | None]]
     source = next(src for src in load_pack(PACKS[pack]).rules if src.data["id"] == rule)
     got = [(r["law"], str(r["article"]), r.get("clause")) for r in source.data["refs"]]
     assert got == refs
+
+
+@pytest.mark.parametrize(
+    ("rule", "dataset", "expected"),
+    [
+        (
+            "PIPL-MINOR-GUARDIAN-CONSENT",
+            {"consent_type": "consent"},
+            "Dataset pupils holds data of children under 14 on consent (or on no recorded basis)"
+            " with consent type consent; a parent's or guardian's consent is required.",
+        ),
+        (
+            "MPL-GUARDIAN-CONSENT",
+            {"legal_basis": "consent"},
+            "Dataset pupils holds data of children under 14 on consent (or on no recorded basis)"
+            " but records no consent type (consent_type is not recorded); obtain a parent's or"
+            " guardian's consent and record consent_type: guardian.",
+        ),
+    ],
+    ids=["recorded-consent-type", "no-consent-type"],
+)
+def test_guardian_consent_messages(
+    tmp_path: Path, rule: str, dataset: dict[str, Any], expected: str
+) -> None:
+    result = audit_result(tmp_path, {}, datasets=[{**PUPILS, **dataset}])
+    (failed,) = [r for r in result.results if r.rule_id == rule]
+    assert failed.message == expected
