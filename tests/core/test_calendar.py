@@ -216,7 +216,13 @@ def test_add_months_agrees_with_the_naive_oracle(d: date, n: int) -> None:
             add_months(d, n)
         return
     assert add_months(d, n) == expected
-    assert add_years(d, n // 12) == naive_add_months(d, 12 * (n // 12))
+    try:  # whole years may leave the calendar where the months did not (year 1 - 19 years)
+        years = naive_add_months(d, 12 * (n // 12))
+    except OverflowError:
+        with pytest.raises(OverflowError):
+            add_years(d, n // 12)
+        return
+    assert add_years(d, n // 12) == years
 
 
 # -- month_span_days, year_span_days -----------------------------------------------------------
