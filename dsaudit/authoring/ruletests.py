@@ -87,10 +87,23 @@ def load_cases(pack: Pack) -> tuple[list[Case], list[str]]:
             if not isinstance(block, dict) or "rule" not in block or "cases" not in block:
                 problems.append(f"{shown}: tests[{n}] needs 'rule' and 'cases'")
                 continue
+            unknown_block = sorted(set(block) - BLOCK_KEYS) if isinstance(block, dict) else []
+            if unknown_block:
+                problems.append(
+                    f"{shown}: tests[{n}] has unknown key(s) {unknown_block} "
+                    f"(known: {sorted(BLOCK_KEYS)})"
+                )
             for m, raw in enumerate(block["cases"]):
                 if not isinstance(raw, dict) or raw.get("expect") not in EXPECTATIONS:
                     problems.append(
                         f"{shown}: tests[{n}].cases[{m}] needs expect: one of {EXPECTATIONS}"
+                    )
+                    continue
+                unknown = sorted(str(k) for k in set(raw) - CASE_KEYS)
+                if unknown:  # e.g. a flow-style name with a comma, split into a stray key
+                    problems.append(
+                        f"{shown}: tests[{n}].cases[{m}] has unknown key(s) {unknown} "
+                        f"(known: {sorted(CASE_KEYS)}; quote a name that contains a comma)"
                     )
                     continue
                 cases.append(
@@ -107,6 +120,13 @@ def load_cases(pack: Pack) -> tuple[list[Case], list[str]]:
                     )
                 )
     return cases, problems
+
+
+CASE_KEYS = frozenset({"name", "expect", "kind", "attributes", "file", "meta"})
+"""The keys a case may have (docs/rules.md, "Rule tests")."""
+
+BLOCK_KEYS = frozenset({"rule", "cases", "as_of", "organization", "context", "params"})
+"""The keys a test block may have."""
 
 
 def cases_for_rule(pack: Pack, rule_id: str) -> list[Case]:
