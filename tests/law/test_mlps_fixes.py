@@ -8,7 +8,6 @@ level-1 systems, ``FALSE``/``Off``/``0`` did not turn Spring TLS off, ``1`` did 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from click.testing import CliRunner
 from projectkit import REPO_ROOT
 
 from dsaudit import testing
-from dsaudit.authoring.coverage import build_coverage, load_provisions
+from dsaudit.authoring.coverage import load_provisions
 from dsaudit.cli.app import cli
 from dsaudit.core.errors import ConfigError
 from dsaudit.core.models import Status
@@ -173,9 +172,7 @@ def test_pg_cleartext_password_from_level_2(
         ("0", Status.FAIL),
     ],
 )
-def test_spring_tls_off_whatever_the_spelling(
-    tmp_path: Path, value: str, expected: Status
-) -> None:
+def test_spring_tls_off_whatever_the_spelling(tmp_path: Path, value: str, expected: Status) -> None:
     rel = "app/application.properties"
     text = f"server.ssl.enabled={value}\nserver.ssl.enabled-protocols=TLSv1.2,TLSv1.3\n"
     root = _project(tmp_path, {rel: text}, {})
@@ -233,18 +230,31 @@ def test_level_2_integrity_in_transit_is_not_checkable() -> None:
     assert "integrity" in row["title"] and "no rule" in row["reason"]
 
 
-def test_partly_counts_apart_from_covered(tmp_path: Path) -> None:
+@pytest.mark.parametrize("partly", [True, False], ids=["partly", "no-partly"])
+def test_partly_counts_apart_from_covered(tmp_path: Path, partly: bool) -> None:
+    extra = ', partly: "exports only"' if partly else ""
     provisions = tmp_path / "p.yaml"
     provisions.write_text(
         "version: 1\ninstruments: {PIPL: PIPL}\nprovisions:\n"
-        '  - {law: PIPL, article: "14", title: Consent, checkable: true, partly: "exports only"}\n'
-        '  - {law: PIPL, article: "13", title: Bases, checkable: true}\n',
+        f'  - {{law: PIPL, article: "14", title: Consent, checkable: true{extra}}}\n'
+        '  - {law: PIPL, article: "15", title: Withdrawal, checkable: true, partly: "x"}\n',
         "utf-8",
     )
-    instruments, provs = load_provisions(provisions)
-    cov = build_coverage([], instruments, provs, dt.date(2026, 6, 1))
-    assert [r.status for r in cov.rows] == ["not-covered", "not-covered"]  # uncited: no change
-    assert cov.summary()["PIPL"]["partly-covered"] == 0
+    args = ["coverage", "--provisions", str(provisions), "--pack", "cross-border"]
+    data = json.loads(CliRunner().invoke(cli, [*args, "--format", "json"]).output)
+    block = data["instruments"][0]
+    rows = {p["article"]: p for p in block["provisions"]}
+    assert rows["14"]["status"] == ("partly-covered" if partly else "covered")
+    assert rows["14"]["reason"] == ("exports only" if partly else None)
+    assert rows["15"]["status"] == "not-covered"  # partly says nothing while no rule cites it
+    assert block["summary"]["covered"] == (0 if partly else 1)
+    assert block["summary"]["partly-covered"] == (1 if partly else 0)
+    markdown = CliRunner().invoke(cli, [*args, "--format", "markdown"]).output
+    line = "| Art. 14 | Consent | partly-covered | `XB-CONSENT`; partly: exports only |"
+    assert (line in markdown) is partly
+    assert ("0 of 2 checkable provisions covered (and 1 partly)" in markdown) is partly
+    console = CliRunner().invoke(cli, [*args, "--uncovered"], env={"COLUMNS": "200"}).output
+    assert ("partly-covered" in console) is partly
 
 
 @pytest.mark.parametrize("bad", ['""', "3", "[a]"])
@@ -275,9 +285,7 @@ def _rules_citing(law: str, article: str) -> list[dict[str, Any]]:
     [("3", {"AUDIT-REGULAR", "AUDIT-REPORT-KEPT", "PIPL-COMPLIANCE-AUDIT"}),
      ("5", {"AUDIT-ORDERED"})],
 )  # fmt: skip
-def test_unconfirmed_audit_measures_articles_are_marked(
-    article: str, expected: set[str]
-) -> None:
+def test_unconfirmed_audit_measures_articles_are_marked(article: str, expected: set[str]) -> None:
     rules = _rules_citing("AUDIT", article)
     assert {r["id"] for r in rules} == expected
     for rule in rules:
