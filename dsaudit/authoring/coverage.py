@@ -26,7 +26,16 @@ from dsaudit.core.models import LineLocator, PathKey, Rule
 from dsaudit.documents.safe_read import read_guarded
 from dsaudit.documents.structured import parse_structured
 
-_KEYS = {"law", "article", "former_article", "renumbered_on", "title", "checkable", "reason"}
+_KEYS = {
+    "law",
+    "article",
+    "former_article",
+    "renumbered_on",
+    "title",
+    "checkable",
+    "reason",
+    "partly",
+}
 _REQUIRED = ("law", "article", "title", "checkable")
 NO_RULE_REASON = "No rule in force on the audit date cites this provision."
 
@@ -42,6 +51,8 @@ class Provision:
     reason: str = ""
     former_article: str | None = None
     renumbered_on: dt.date | None = None
+    partly: str = ""
+    """What the citing rules leave unchecked: a cited provision is then only partly covered."""
 
     def article_on(self, as_of: dt.date) -> str:
         """The article number in force on ``as_of``."""
@@ -81,16 +92,17 @@ class ProvisionCoverage:
 
     @property
     def reason(self) -> str:
-        """Why the provision is not covered ("" when it is)."""
+        """Why the provision is not (fully) covered ("" when it is)."""
         if self.rules:
-            return ""
+            return self.provision.partly
         return self.provision.reason or NO_RULE_REASON
 
     @property
     def status(self) -> str:
-        """``covered``, ``not-covered`` (checkable, no rule) or ``not-checkable``."""
+        """``covered``, ``partly-covered`` (cited, but the provisions list says what the rules
+        leave unchecked), ``not-covered`` (checkable, no rule) or ``not-checkable``."""
         if self.rules:
-            return "covered"
+            return "partly-covered" if self.provision.partly else "covered"
         return "not-covered" if self.provision.checkable else "not-checkable"
 
 
@@ -114,6 +126,7 @@ class Coverage:
                     "provisions": 0,
                     "checkable": 0,
                     "covered": 0,
+                    "partly-covered": 0,
                     "not-covered": 0,
                     "not-checkable": 0,
                 },
@@ -175,6 +188,14 @@ def _provision(
             line=_line(locator, (*where, "checkable")),
         )
     reason = str(raw.get("reason") or "")
+    partly = raw.get("partly")
+    if partly is not None and (not isinstance(partly, str) or not partly.strip()):
+        raise ConfigError(
+            f"provisions[{index}] ({law} Art. {raw['article']}): partly must be a sentence "
+            "saying what the citing rules do not check",
+            file=file,
+            line=_line(locator, (*where, "partly")),
+        )
     if not raw["checkable"] and not reason:
         raise ConfigError(
             f"provisions[{index}] ({law} Art. {raw['article']}) is not checkable "
@@ -196,6 +217,7 @@ def _provision(
         title=str(raw["title"]),
         checkable=raw["checkable"],
         reason=reason,
+        partly=str(partly or ""),
         former_article=str(former) if former is not None else None,
         renumbered_on=_date(renumbered, file, line) if renumbered is not None else None,
     )
@@ -315,6 +337,12 @@ def coverage_to_json(cov: Coverage) -> dict[str, Any]:
     }
 
 
+def _partly(summary: Mapping[str, int]) -> str:
+    """`` (and N partly)`` when some provisions are only partly covered."""
+    n = summary.get("partly-covered", 0)
+    return f" (and {n} partly)" if n else ""
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -331,7 +359,8 @@ def coverage_to_markdown(cov: Coverage) -> str:
         lines += [
             f"## {law}: {_cell(title)}",
             "",
-            f"{s['covered']} of {s['checkable']} checkable provisions covered; "
+            f"{s['covered']} of {s['checkable']} checkable provisions covered"
+            f"{_partly(s)}; "
             f"{s['not-checkable']} not checkable from an inventory or config.",
             "",
             "| Article | Provision | Status | Rules / reason |",
@@ -339,6 +368,8 @@ def coverage_to_markdown(cov: Coverage) -> str:
         ]
         for r in rows:
             detail = ", ".join(f"`{c.id}`" for c in r.rules) if r.rules else r.reason
+            if r.rules and r.reason:
+                detail = f"{detail}; partly: {r.reason}"
             lines.append(
                 f"| {_cell(r.provision.label(cov.as_of))} | {_cell(r.provision.title)} | "
                 f"{r.status} | {_cell(detail or '')} |"

@@ -27,6 +27,7 @@ AS_OF = dt.date(2026, 6, 1)
 LIMITS = Limits()
 
 # Every failing finding on legacy-02 (MLPS L2): rule -> (file under servers/legacy-02, line).
+# The MLPS-DC-* TLS rules apply from level 3 (GB/T 22239-2019 8.1.2.2 b): none at level 2.
 LEGACY_FAILURES: set[tuple[str, str, int | None]] = {
     ("MLPS-AC-SSH-ROOT-LOGIN", "etc/ssh/sshd_config", 15),
     ("MLPS-AU-SSH-LOG-LEVEL", "etc/ssh/sshd_config", 12),
@@ -48,17 +49,11 @@ LEGACY_FAILURES: set[tuple[str, str, int | None]] = {
     ("MLPS-AU-RETENTION-JOURNALD", "etc/systemd/journald.conf", 2),
     ("MLPS-AU-SYSLOG-AUTH", "etc/rsyslog.conf", None),
     ("MLPS-AU-NGINX-ACCESS-LOG", "etc/nginx/conf.d/pos-api.conf", 7),
-    ("MLPS-DC-TLS-CIPHERS", "etc/nginx/conf.d/pos-api.conf", 2),
-    ("MLPS-DC-TLS-PROTOCOLS", "etc/nginx/conf.d/pos-api.conf", 2),
     ("MLPS-AU-PG-CONNECTIONS", "postgres/postgresql.conf", 7),
-    ("MLPS-DC-PG-SSL", "postgres/postgresql.conf", 4),
     ("MLPS-IP-PG-LISTEN-ALL", "postgres/postgresql.conf", 1),
-    ("MLPS-DC-PG-HBA-SSL", "postgres/pg_hba.conf", 4),
     ("MLPS-IA-PG-NO-TRUST", "postgres/pg_hba.conf", 2),
-    ("MLPS-DC-MYSQL-TLS", "etc/my.cnf", 1),
     ("MLPS-IP-MYSQL-NO-AUTH", "etc/my.cnf", 6),
     ("MLPS-IP-REDIS-EXPOSED", "etc/redis/redis.conf", 1),
-    ("MLPS-DC-SPRING-TLS", "app/application.properties", 3),
 }
 
 
@@ -132,7 +127,7 @@ def test_findings_cite_the_standard_and_the_law(sample_results: list[Result]) ->
 
 LEVEL_CASES = [
     pytest.param(None, {"MLPS-IA-MFA": "fail", "MLPS-AC-SSH-ROOT-LOGIN": "fail"}, id="unlinked"),
-    pytest.param(1, {"MLPS-IA-MFA": None, "MLPS-AC-SSH-ROOT-LOGIN": None}, id="level-1"),
+    pytest.param(1, {"MLPS-IA-MFA": None, "MLPS-AC-SSH-ROOT-LOGIN": "fail"}, id="level-1"),
     pytest.param(2, {"MLPS-IA-MFA": None, "MLPS-AC-SSH-ROOT-LOGIN": "fail"}, id="level-2"),
     pytest.param(3, {"MLPS-IA-MFA": "fail", "MLPS-AC-SSH-ROOT-LOGIN": "fail"}, id="level-3"),
 ]

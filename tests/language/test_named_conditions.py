@@ -147,8 +147,9 @@ def test_the_mlps_pack_names_its_level_clause_once() -> None:
     assert sum(t.count("{use: level-") for t in texts) == 25
     loaded = load_pack(REPO_ROOT / "rules" / "mlps")
     gates = [str(r.data["applies_to"].get("when")) for r in loaded.rules]
-    assert sum("'@meta.system_mlps_level', 'gte': 2" in g for g in gates) == 24
-    assert sum("'@meta.system_mlps_level', 'gte': 3" in g for g in gates) == 1
+    assert sum("'@meta.system_mlps_level', 'gte': 1" in g for g in gates) == 12
+    assert sum("'@meta.system_mlps_level', 'gte': 2" in g for g in gates) == 6
+    assert sum("'@meta.system_mlps_level', 'gte': 3" in g for g in gates) == 7
 
 
 def test_rules_show_prints_the_expanded_tree() -> None:

@@ -19,11 +19,16 @@ def _print_console(cov: Any, uncovered_only: bool) -> None:
 
     console = Console(highlight=False)
     summary = cov.summary()
-    styles = {"covered": "green", "not-covered": "bold red", "not-checkable": "dim"}
+    styles = {
+        "covered": "green",
+        "partly-covered": "yellow",
+        "not-covered": "bold red",
+        "not-checkable": "dim",
+    }
     for law, title in cov.instruments.items():
         rows = [r for r in cov.rows if r.provision.law == law]
         if uncovered_only:
-            rows = [r for r in rows if r.status == "not-covered"]
+            rows = [r for r in rows if r.status in ("not-covered", "partly-covered")]
         if not rows:
             continue
         s = summary[law]
@@ -31,7 +36,8 @@ def _print_console(cov: Any, uncovered_only: bool) -> None:
             title=Text(f"{law}: {title}"),
             caption=Text(
                 f"{s['covered']}/{s['checkable']} checkable provisions covered, "
-                f"{s['not-checkable']} not checkable"
+                + (f"{s['partly-covered']} partly, " if s.get("partly-covered") else "")
+                + f"{s['not-checkable']} not checkable"
             ),
             title_justify="left",
             caption_justify="left",
@@ -41,6 +47,8 @@ def _print_console(cov: Any, uncovered_only: bool) -> None:
             table.add_column(col, overflow="fold")
         for r in rows:
             detail = ", ".join(c.id for c in r.rules) if r.rules else r.reason
+            if r.rules and r.reason:
+                detail = f"{detail}; partly: {r.reason}"
             table.add_row(
                 Text(r.provision.label(cov.as_of)),
                 Text(r.provision.title),
@@ -90,7 +98,9 @@ def _print_console(cov: Any, uncovered_only: bool) -> None:
     help="Load local plugins (and their packs) from DIR.",
 )
 @click.option(
-    "--uncovered", is_flag=True, help="Console: only checkable provisions no rule covers."
+    "--uncovered",
+    is_flag=True,
+    help="Console: only checkable provisions no rule covers, or covers only partly.",
 )
 def coverage(
     packs: tuple[str, ...],
