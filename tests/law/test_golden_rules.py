@@ -43,7 +43,7 @@ def test_golden_rows_are_sorted_and_unique() -> None:
                 "in_force_from": "2026-01-01",
             },
             "CSL 23(3) ~21 [2026-01-01..]",
-        ),  # fmt: skip
+        ),
         ({"law": "CSL", "article": "21", "in_force_until": "2026-01-01"}, "CSL 21 [..2026-01-01]"),
     ],
 )
