@@ -6,6 +6,9 @@ For every shipped rule and every ref whose law has a shipped text (dsaudit.core.
   ``effective_from``/``effective_until``; every text of the law in force on some day of that
   window must have the article, and the clause where one is given (clause ``"3"`` is item （三）
   of an article with numbered items, else its third paragraph);
+* a ref's ``former_article`` must exist in the text in force before the ref's window and be
+  the article of that text that reads most like the one it became (difflib similarity); a law
+  with several texts must have a ref for each text in force while the rule is;
 * every ``verified:`` entry must match a ref of the rule (law and article, and clause when both
   give one), and its quote must occur verbatim in the cited article (in the cited clause when it
   names one) of the text it names by ``version`` or, without one, of every text in force in the
@@ -15,8 +18,10 @@ For every shipped rule and every ref whose law has a shipped text (dsaudit.core.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from dsaudit.core.lawtexts import LawText, text_version, texts_in_force, texts_of
@@ -91,8 +96,25 @@ def _ref_problems(rule: Mapping[str, Any], ref: Mapping[str, Any]) -> Iterator[P
             )
 
 
+@functools.cache
+def closest_former(law: str, version: str, article: str, earlier: str) -> tuple[str, float]:
+    """The article of the ``earlier`` text that reads most like ``article`` of ``version``, and
+    its similarity (difflib ratio, 0..1)."""
+    new = text_version(law, version)
+    old = text_version(law, earlier)
+    assert new is not None and old is not None
+    text = new.articles()[article].text
+    scored = [
+        (SequenceMatcher(None, text, a.text, autojunk=False).ratio(), number)
+        for number, a in old.articles().items()
+    ]
+    ratio, number = max(scored)
+    return number, ratio
+
+
 def _former_problems(rule: Mapping[str, Any], ref: Mapping[str, Any]) -> Iterator[Problem]:
-    """``former_article`` must exist in the text that ended when the ref's window starts."""
+    """``former_article`` must exist in the text that ended when the ref's window starts, and
+    be the article of that text that reads most like the one it became."""
     start, _ = window(rule, ref)
     earlier = [
         t for t in texts_of(str(ref["law"]))
@@ -100,12 +122,30 @@ def _former_problems(rule: Mapping[str, Any], ref: Mapping[str, Any]) -> Iterato
     ]  # fmt: skip
     if not earlier:
         yield Problem(rule["id"], ref_text(ref), "former_article but no earlier text ships")
-    elif earlier[-1].article(str(ref["former_article"])) is None:
+        return
+        return
+    former = earlier[-1].article(str(ref["former_article"]))
+    if former is None:
         yield Problem(
             rule["id"],
             ref_text(ref),
             f"no former Art. {ref['former_article']} in the {earlier[-1].version} text",
         )
+        return
+    for text in texts_in_force(str(ref["law"]), *window(rule, ref)):
+        if text.article(str(ref["article"])) is None:
+            continue  # reported by _ref_problems
+        best, ratio = closest_former(
+            text.law, text.version, str(ref["article"]), earlier[-1].version
+        )
+        if best != former.number:
+            yield Problem(
+                rule["id"],
+                ref_text(ref),
+                f"Art. {ref['article']} of {text.version} reads most like Art. {best} of "
+                f"{earlier[-1].version} (similarity {ratio:.2f}), not former Art. "
+                f"{ref['former_article']}",
+            )
 
 
 def _gaps(rule: Mapping[str, Any]) -> Iterator[Problem]:

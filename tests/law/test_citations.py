@@ -118,6 +118,13 @@ CSL_2017 = {"law": "CSL", "article": "21", "clause": "3", "in_force_until": "202
             ["no shipped CSL text of version 2019"],
         ),
         (
+            _rule([{**CSL_2026, "former_article": "20"}, CSL_2017]),
+            [
+                "Art. 23 of 2026 reads most like Art. 21 of 2017 (similarity 1.00), "
+                "not former Art. 20"
+            ],
+        ),
+        (
             _rule([{**CSL_2026, "former_article": "99"}, CSL_2017]),
             ["no former Art. 99 in the 2017 text"],
         ),
@@ -144,6 +151,7 @@ CSL_2017 = {"law": "CSL", "article": "21", "clause": "3", "in_force_until": "202
         "clause-quote",
         "no-ref",
         "unknown-version",
+        "former-renumbered",
         "former",
         "not-shipped",
     ],
