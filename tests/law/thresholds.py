@@ -134,6 +134,9 @@ def boundary_gaps(pack_paths: Iterable[Path] | None = None) -> dict[tuple[str, s
             rule = src.data
             for name, spec in (rule.get("params") or {}).items():
                 legal = spec.get("legal_value")
+                if isinstance(legal, str):
+                    gaps[(rule["id"], name)] = f"not checked (legal_value is text: {legal!r})"
+                    continue
                 if not _numeric(legal):
                     continue
                 trees = [rule.get("condition"), (rule.get("applies_to") or {}).get("when")]
