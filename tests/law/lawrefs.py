@@ -213,3 +213,19 @@ def citation_problems(rules: Iterable[Mapping[str, Any]] | None = None) -> list[
         for entry in rule.get("verified", ()):
             problems.update(_quote_problems(rule, entry))
     return sorted(problems)
+
+
+def unrecorded_refs(rules: Iterable[Mapping[str, Any]] | None = None) -> list[str]:
+    """The refs whose check is not recorded: no ``verified:`` entry matches them and the rule
+    has no ``unverified:`` (which may cover any of its refs), as ``RULE: REF``."""
+    out = []
+    for rule in shipped_rules() if rules is None else rules:
+        if rule.get("unverified"):
+            continue
+        verified = rule.get("verified", ())
+        out += [
+            f"{rule['id']}: {ref_text(ref)}"
+            for ref in rule["refs"]
+            if not any(_matching(entry, ref) for entry in verified)
+        ]
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from lawrefs import Problem, citation_problems
+from lawrefs import Problem, citation_problems, unrecorded_refs
 
 KNOWN_PROBLEMS: list[Problem] = [
     # Each entry: Problem(rule id, ref as lawrefs.ref_text shows it, what is wrong), e.g.
@@ -33,6 +33,26 @@ def test_no_new_citation_problem(problems: list[Problem]) -> None:
 def test_known_problems_still_exist(problems: list[Problem]) -> None:
     fixed = [p for p in KNOWN_PROBLEMS if p not in problems]
     assert not fixed, "fixed, remove from KNOWN_PROBLEMS:\n" + "\n".join(map(str, fixed))
+
+
+UNRECORDED_AT_MOST = 248
+"""Refs with neither a ``verified:`` entry nor an ``unverified:`` note on their rule, when this
+test was written (of 309). Issue 16 asks for one or the other on every ref: lower this number as
+rules are checked; a new rule without either fails the test."""
+
+
+def test_unrecorded_refs_do_not_grow() -> None:
+    unrecorded = unrecorded_refs()
+    assert len(unrecorded) <= UNRECORDED_AT_MOST, (
+        f"{len(unrecorded)} refs have neither verified: nor unverified: (at most "
+        f"{UNRECORDED_AT_MOST}); record the check of each new ref"
+    )
+
+
+def test_unrecorded_refs_counts_per_ref() -> None:
+    rule = _rule([CSL_2026, CSL_2017], [{**CSL_2017, "quote": LOGS}])
+    assert unrecorded_refs([rule]) == ["T-1: CSL Art. 23(3) [2026-01-01..]"]
+    assert unrecorded_refs([{**rule, "unverified": "Art. 23 not checked"}]) == []
 
 
 def test_some_rules_carry_verified_quotes() -> None:
