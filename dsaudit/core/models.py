@@ -125,6 +125,25 @@ class LawRef:
 
 
 @dataclass(frozen=True, slots=True)
+class VerifiedCitation:
+    """A citation checked against the official text: the operative words, quoted verbatim in
+    the original Chinese (a rule's ``verified:`` entry)."""
+
+    law: str
+    article: str
+    quote: str
+    clause: str | None = None
+    version: str | None = None
+    """Which text of the law was checked (its year, e.g. ``2017`` or ``2026`` for CSL)."""
+
+    def __str__(self) -> str:
+        text = f"{self.law} Art. {self.article}"
+        if self.clause:
+            text += f"({self.clause})"
+        return f"{text} ({self.version})" if self.version else text
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One value a rule looked at, already masked for display."""
 
@@ -226,6 +245,8 @@ class Rule:
     """The declared ``legal_value`` of each parameter that has one."""
     message_missing: str = ""
     """The message used instead of ``message`` when the deciding value is not recorded."""
+    verified: tuple[VerifiedCitation, ...] = ()
+    """The rule's refs checked against the official text, with the quoted operative words."""
 
 
 @dataclass(slots=True)

@@ -30,6 +30,7 @@ from dsaudit.documents.validated import (
     read_document_bytes,
     validate,
 )
+from dsaudit.language.citations import verified_citations
 from dsaudit.language.conditions import (
     EXPORT_SUFFIXES,
     CompileEnv,
@@ -327,6 +328,7 @@ def compile_rule(
         manual_provision=(manual.get("provision") or rid) if manual else None,
         help_uri=data.get("help_uri"),
         message_values=tuple(exports.values()),
+        verified=verified_citations(data.get("verified", ()), refs),
     )
 
 

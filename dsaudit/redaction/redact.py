@@ -235,6 +235,7 @@ def _rule(rule: Rule) -> Rule:
         legal_values=_data(dict(rule.legal_values), ""),
         message_missing=redact_text(rule.message_missing),
         manual_provision=_optional(rule.manual_provision),
+        verified=tuple(dataclasses.replace(v, quote=redact_text(v.quote)) for v in rule.verified),
     )
 
 

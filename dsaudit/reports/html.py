@@ -26,6 +26,7 @@ from dsaudit.reports.records import (
     loosened_rules,
     loosened_text,
     metadata_record,
+    quotes_of,
     refs_of,
     summarize_waiver,
 )
@@ -176,6 +177,7 @@ def _finding(number: int, result: Result, rules: Mapping[str, Rule]) -> dict[str
             {"text": str(ref), "url": safe_link(ref.url), "title": ref.title}
             for ref in refs_of(result, rules)
         ],
+        "quotes": [{"ref": str(q), "quote": q.quote} for q in quotes_of(result, rules)],
         "resource": f"{result.resource_kind}/{result.resource_id}",
         "location": str(result.location) if result.location.file else None,
         "pointer": result.location.pointer,

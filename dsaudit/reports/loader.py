@@ -26,6 +26,7 @@ from dsaudit.core.models import (
     Rule,
     Severity,
     Status,
+    VerifiedCitation,
 )
 from dsaudit.core.quoting import quote_value
 from dsaudit.documents.safe_read import read_guarded
@@ -228,7 +229,26 @@ def _rule(reader: _Reader, data: Mapping[str, Any], where: str) -> Rule:
         loosened=_loosened(reader, data, where),
         legal_values=dict(reader.mapping(data.get("legal_values") or {}, f"{where}/legal_values")),
         message_missing=reader.text(data, "message_missing", where, required=False) or "",
+        verified=_verified(reader, data, where),
     )
+
+
+def _verified(reader: _Reader, data: Mapping[str, Any], where: str) -> tuple[VerifiedCitation, ...]:
+    """``verified`` (added in 1.2); a report written before it has none."""
+    out = []
+    for i, item in enumerate(reader.array(data.get("verified"), f"{where}/verified")):
+        at = f"{where}/verified/{i}"
+        entry = reader.mapping(item, at)
+        out.append(
+            VerifiedCitation(
+                law=reader.text(entry, "law", at),
+                article=reader.text(entry, "article", at),
+                quote=reader.text(entry, "quote", at),
+                clause=reader.text(entry, "clause", at, required=False),
+                version=reader.text(entry, "version", at, required=False),
+            )
+        )
+    return tuple(out)
 
 
 def _loosened(reader: _Reader, data: Mapping[str, Any], where: str) -> tuple[LoosenedParam, ...]:

@@ -22,6 +22,8 @@ from dsaudit.reports.records import (
     loosened_rules,
     loosened_text,
     metadata_record,
+    quote_text,
+    quotes_of,
     refs_of,
 )
 from dsaudit.reports.summary import NOT_ASSURED_KEY, not_assured_counts, summarize
@@ -259,8 +261,13 @@ def _row(result: Result, rules: Mapping[str, Rule]) -> str:
         f"| {_cell(result.resource_kind)}/{_cell(result.resource_id)} "
         f"| {_cell(location)} | {marker}{_cell(message)}"
         f"{' _(baselined)_' if result.baselined else ''} "
-        f"| {_cell(articles_text(refs_of(result, rules)) or '-')} |"
+        f"| {_cell(articles_text(refs_of(result, rules)) or '-')}{_quotes(result, rules)} |"
     )
+
+
+def _quotes(result: Result, rules: Mapping[str, Rule]) -> str:
+    """The quoted law of the rule, after its articles: ``<br>CSL Art. 23(3) (2026): “...”``."""
+    return "".join(f"<br>{_cell(quote_text(q))}" for q in quotes_of(result, rules))
 
 
 def _cell(text: str) -> str:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from dsaudit.core.models import AuditResult, LawRef, LoosenedParam, Result, Rule
+from dsaudit.core.models import (
+    AuditResult,
+    LawRef,
+    LoosenedParam,
+    Result,
+    Rule,
+    VerifiedCitation,
+)
 
 _WAIVER_KEYS = {
     "approver": ("approved_by", "approver", "owner", "by"),
@@ -101,6 +108,29 @@ def refs_of(result: Result, rules: Mapping[str, Rule]) -> tuple[LawRef, ...]:
     """The law references of a result's rule (empty for tool errors)."""
     rule = rules.get(result.rule_id)
     return rule.refs if rule is not None else ()
+
+
+def verified_record(citation: VerifiedCitation) -> dict[str, Any]:
+    """A verified citation as a JSON record: ``law``, ``article``, ``clause``, ``version``,
+    ``quote``."""
+    return {
+        "law": citation.law,
+        "article": citation.article,
+        "clause": citation.clause,
+        "version": citation.version,
+        "quote": citation.quote,
+    }
+
+
+def quotes_of(result: Result, rules: Mapping[str, Rule]) -> tuple[VerifiedCitation, ...]:
+    """The verified citations (quoted law) of a result's rule (empty for tool errors)."""
+    rule = rules.get(result.rule_id)
+    return rule.verified if rule is not None else ()
+
+
+def quote_text(citation: VerifiedCitation) -> str:
+    """``CSL Art. 23(3) (2026): “留存相关的网络日志不少于六个月”``."""
+    return f"{citation}: “{citation.quote}”"
 
 
 def laws_of(result: Result, rules: Mapping[str, Rule]) -> list[str]:
@@ -211,6 +241,7 @@ def rule_record(rule: Rule) -> dict[str, Any]:
         "message_missing": rule.message_missing or None,
         "evidence_interval_days": rule.evidence_interval_days,
         "help_uri": rule.help_uri,
+        "verified": [verified_record(v) for v in rule.verified],
     }
 
 

@@ -102,6 +102,8 @@ def show_rule(rule_id: str, packs: tuple[str, ...]) -> None:
             echo(f"severity:    {rule.severity}")
             echo(f"applies to:  {rule.kind}")
             echo(f"law:         {'; '.join(str(r) for r in rule.refs)}")
+            for quote in rule.verified:
+                echo(f"law text:    {quote}: “{quote.quote}”")
             if rule.effective_from or rule.effective_until:
                 echo(f"in force:    {rule.effective_from or '-'} .. {rule.effective_until or '-'}")
             echo(f"defined at:  {rule.source}")
