@@ -74,7 +74,7 @@ def test_exact_failing_results(audit: AuditResult) -> None:
 @pytest.mark.parametrize(
     ("rule_id", "resource_id"),
     [
-        ("INC-REPORT-CIIO", "inc-2026-portal"),  # reported in 40 minutes
+        ("INC-REPORT-OPERATOR", "inc-2026-portal"),  # not CII: 4 h; reported in 40 min
         ("XB-EXEMPT", "xb-hr-hk"),  # the HR exemption covers a CIIO
         ("CSL-LOG-RETENTION", "configs/logging/audit-log.yaml"),  # 180 days
         ("MPL-GUARDIAN-CONSENT", "pediatrics"),

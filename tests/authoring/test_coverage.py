@@ -148,13 +148,13 @@ def test_rules_not_yet_in_force_do_not_cover() -> None:
     instruments, provisions = load_provisions()
     before = build_coverage(shipped_rules(dt.date(2025, 6, 1), ("incident",)), instruments,
                             provisions, dt.date(2025, 6, 1))  # fmt: skip
-    row = next(r for r in before.rows if (r.provision.law, r.provision.article) == ("INC", "5"))
+    row = next(r for r in before.rows if (r.provision.law, r.provision.article) == ("INC", "4"))
     assert row.status == "not-covered"
     assert row.reason == NO_RULE_REASON
     after = build_coverage(shipped_rules(dt.date(2026, 6, 1), ("incident",)), instruments,
                            provisions, dt.date(2026, 6, 1))  # fmt: skip
-    row = next(r for r in after.rows if (r.provision.law, r.provision.article) == ("INC", "5"))
-    assert [c.id for c in row.rules] == ["INC-REPORT-CIIO", "INC-REPORT-OPERATOR",
+    row = next(r for r in after.rows if (r.provision.law, r.provision.article) == ("INC", "4"))
+    assert [c.id for c in row.rules] == ["INC-GRADED", "INC-REPORT-CIIO", "INC-REPORT-OPERATOR",
                                          "INC-REPORT-STATE-ORGAN"]  # fmt: skip
 
 
@@ -314,8 +314,9 @@ def test_incident_deadlines_by_operator_type(tmp_path: Path) -> None:
          "reported_at": "2026-02-01T11:00:00+08:00"},
         {"id": "minor", "grade": "general", "detected_at": "2026-02-01T09:00:00+08:00"},
     ]  # fmt: skip
+    at_cii = [{**incident, "involves_cii": True} for incident in incidents]
     ciio = _project(tmp_path / "a", {"organization": {"name": "H", "is_ciio": True},
-                                     "incidents": incidents}, {})  # fmt: skip
+                                     "incidents": at_cii}, {})  # fmt: skip
     assert _statuses(ciio, "INC-REPORT-CIIO") == {"fast": Status.PASS, "slow": Status.FAIL}
     other = _project(tmp_path / "b", {"organization": {"name": "S"}, "incidents": incidents}, {})
     assert _statuses(other, "INC-REPORT-OPERATOR") == {"fast": Status.PASS, "slow": Status.PASS}
