@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import textwrap
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from inventorykit import load, problems, write
 from jsonschema import Draft202012Validator
 from projectkit import REPO_ROOT
 
@@ -32,24 +32,6 @@ from dsaudit.sources.inventory import (
 REPO = REPO_ROOT
 DATA = REPO_ROOT / "tests" / "data" / "inventory"
 SAMPLE = REPO / "sample_configs" / "acme-retail"
-
-
-def load(files: list[Path], root: Path) -> Inventory:
-    return load_inventory(files, root, Limits(), load_taxonomy())
-
-
-def problems(files: list[Path], root: Path) -> list[str]:
-    """The problem messages (``file:line: message``) a load raises."""
-    with pytest.raises(InventoryError) as caught:
-        load(files, root)
-    return [str(problem) for problem in caught.value.errors]  # type: ignore[attr-defined]
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
 
 
 # -- schema ---------------------------------------------------------------------------------
