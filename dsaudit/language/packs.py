@@ -327,7 +327,7 @@ def compile_rule(
         evidence_interval_days=manual.get("interval_days") if manual else None,
         manual_provision=(manual.get("provision") or rid) if manual else None,
         help_uri=data.get("help_uri"),
-        message_values=tuple(exports.values()),
+        message_values=tuple(values for _, values in exports.values()),
         verified=verified_citations(data.get("verified", ()), refs),
     )
 

@@ -63,12 +63,13 @@ def aggregate(
         return found
 
     def compute(ctx: EvalContext) -> Total:
-        placed = [
-            (res, None if period is None else period.year_of(res.attributes, ctx))
-            for res in matching(ctx)
-        ]
-        if period is not None:
-            placed = [(res, year) for res, year in placed if year is not None]
+        placed: list[tuple[Any, int | None]]
+        if period is None:
+            placed = [(res, None) for res in matching(ctx)]
+        else:
+            span = period.span(ctx.facts.as_of)
+            years = ((res, period.year_of(res.attributes, ctx, span)) for res in matching(ctx))
+            placed = [(res, year) for res, year in years if year is not None]
         if distinct is not None and period is not None:
             return _distinct_sum(placed, of, distinct, period, ctx)
         values: list[float] = []
@@ -195,7 +196,7 @@ def _export(
         raise fail(f"'as: {name}' clashes with the parameter {clash[0]}", (*where, "as"))
     if env.exports is None:
         return
-    if name in env.exports and getattr(env.exports[name], "form", None) != form:
+    if name in env.exports and env.exports[name][0] != form:
         raise fail(f"'as: {name}' names two different aggregates in this rule", (*where, "as"))
 
     def values(ctx: EvalContext) -> dict[str, str]:
@@ -207,8 +208,7 @@ def _export(
             f"{name}_basis": found.basis(fn, kind, shown_period),
         }
 
-    values.form = form  # type: ignore[attr-defined]
-    env.exports[name] = values
+    env.exports[name] = (form, values)
 
 
 def _number_text(value: Any) -> str:

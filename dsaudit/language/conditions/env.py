@@ -45,8 +45,9 @@ class CompileEnv:
     """Operator name -> factory, from ``dsaudit_register_operators``; None: the built-ins."""
     as_of: Any = None
     """The audit date (``datetime.date``); picks the article numbers in force on that date."""
-    exports: dict[str, Callable[[Any], Mapping[str, str]]] | None = None
-    """Filled while one rule compiles: ``as: NAME`` -> the message placeholders it provides."""
+    exports: dict[str, tuple[Any, Callable[[Any], Mapping[str, str]]]] | None = None
+    """Filled while one rule compiles: ``as: NAME`` -> (the aggregate's shared form, the
+    function giving the message placeholders it provides)."""
     references: ReferenceMap | None = None
     """Kind -> reference key -> kinds named, to check joins (``datasets->x``) at compile time;
     None: joins are not checked (a key that is no reference then yields nothing)."""

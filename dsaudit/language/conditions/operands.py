@@ -30,7 +30,7 @@ from dsaudit.core.calendar import add_days, add_months, add_working_days, add_ye
 from dsaudit.core.models import EvalContext, PathKey
 from dsaudit.language.conditions.env import CompileEnv, fail, only, operand, path_spec
 from dsaudit.language.operators import OperandError, Predicate, to_date
-from dsaudit.language.paths import MISSING, PathSpec
+from dsaudit.language.paths import MISSING
 
 UNITS = ("years", "months", "days", "working_days")
 """The units of ``plus``/``minus``, in the order they are applied."""
@@ -58,9 +58,8 @@ class Dynamic:
 
     op: str
     factory: Callable[[Any], Predicate]
-    spec: PathSpec | None
-    """The path read, or None for ``date:``."""
     get: Callable[[Any, EvalContext], Any] | None
+    """Reads the operand's path; None for ``date:``."""
     base: dt.date | str | None
     """``date:``: a literal date or ``"as_of"``."""
     shift: tuple[tuple[str, int], ...]
@@ -135,7 +134,7 @@ def compile_dynamic(
     if shift:
         text += f" {sign} " + ", ".join(f"{abs(n)} {unit}" for unit, n in shift)
     get = spec.getter() if spec is not None else None
-    return Dynamic(op, factory, spec, get, base, shift, text)
+    return Dynamic(op, factory, get, base, shift, text)
 
 
 def _base(value: Any, where: tuple[PathKey, ...]) -> dt.date | str:

@@ -53,10 +53,12 @@ class Period:
         start, end = self.span(as_of)
         return f"{start.isoformat()} to {end.isoformat()}"
 
-    def year_of(self, attributes: Any, ctx: EvalContext) -> int | None:
+    def year_of(
+        self, attributes: Any, ctx: EvalContext, span: tuple[dt.date, dt.date]
+    ) -> int | None:
         """The calendar year a record counts in (undated records: the audit year), or None
-        when it is outside the period."""
-        start, end = self.span(ctx.facts.as_of)
+        when it is outside ``span`` (this period's :meth:`span` on the audit date)."""
+        start, end = span
         value = (
             self.by.get(attributes, ctx)
             if not self.by.is_multi
