@@ -25,6 +25,8 @@ from dsaudit.reports.records import (
     articles_text,
     loosened_rules,
     loosened_text,
+    quote_text,
+    quotes_of,
     refs_of,
 )
 from dsaudit.reports.summary import NOT_ASSURED_KEY, not_assured_counts, summarize
@@ -129,6 +131,7 @@ class RichConsoleReport:
         refs = articles_text(refs_of(r, audit.rules))
         if refs:
             rows.append(("law", refs))
+        rows.extend(("law text", quote_text(q)) for q in quotes_of(r, audit.rules))
         rows.append(("finding", r.message))
         rows.extend(("evidence", f"{ev.path} = {ev.value}") for ev in r.evidence[:4])
         if r.waiver:

@@ -19,6 +19,8 @@ from dsaudit.reports.records import (
     articles_text,
     laws_of,
     not_assured_note,
+    quote_text,
+    quotes_of,
     refs_of,
     summarize_waiver,
 )
@@ -48,6 +50,7 @@ COLUMNS: tuple[str, ...] = (
     "pack",
     "fingerprint",
     "not_assured",
+    "law_text",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -109,6 +112,7 @@ def _row(result: Result, rules: Mapping[str, Rule]) -> dict[str, str]:
         "pack": result.pack,
         "fingerprint": result.fingerprint,
         "not_assured": not_assured_note(result),
+        "law_text": "; ".join(quote_text(q) for q in quotes_of(result, rules)),
     }
 
 

@@ -28,6 +28,8 @@ from dsaudit.reports.records import (
     loosened_text,
     metadata_record,
     not_assured_note,
+    quote_text,
+    quotes_of,
     refs_of,
     summarize_waiver,
 )
@@ -175,6 +177,7 @@ def _details(result: Result, rules: Mapping[str, Rule]) -> str:
     articles = articles_text(refs_of(result, rules))
     if articles:
         lines.append(f"law: {articles}")
+    lines.extend(f"law text: {quote_text(q)}" for q in quotes_of(result, rules))
     for evidence in result.evidence:
         lines.append(f"evidence: {evidence.path} = {evidence.value}")
     rule = rules.get(result.rule_id)

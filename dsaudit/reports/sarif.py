@@ -29,9 +29,11 @@ from dsaudit.reports.records import (
     loosened_record,
     metadata_record,
     not_assured_note,
+    quote_text,
     refs_of,
     sorted_rules,
     summarize_waiver,
+    verified_record,
 )
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -148,7 +150,13 @@ def _rule(rule: Rule) -> dict[str, Any]:
     severity = Severity(rule.severity)
     articles = articles_text(rule.refs)
     full = rule.description or rule.title
-    help_lines = [full, f"Law: {articles}" if articles else "", f"Remediation: {rule.remediation}"]
+    quotes = [quote_text(q) for q in rule.verified]
+    help_lines = [
+        full,
+        f"Law: {articles}" if articles else "",
+        *(f"Law text: {q}" for q in quotes),
+        f"Remediation: {rule.remediation}",
+    ]
     markdown = [
         f"**{_md(rule.title)}**",
         "",
@@ -158,6 +166,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
             f"- {_md(str(ref))}" + (f" ({ref.url})" if safe_link(ref.url) else "")
             for ref in rule.refs
         ),
+        *(["", "**Law text:**", "", *(f"> {_md(q)}  " for q in quotes)] if quotes else []),
         "",
         f"**Remediation:** {_md(rule.remediation)}",
     ]
@@ -180,6 +189,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
             ),
             "pack": rule.pack,
             "refs": [str(ref) for ref in rule.refs],
+            "verified": [verified_record(q) for q in rule.verified],
             "assured": not rule.loosened,
             "loosened": [loosened_record(p) for p in rule.loosened],
         },

@@ -107,3 +107,38 @@ def test_quotes_are_escaped_at_the_output(tmp_path: Path) -> None:
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
     shown = run("rules", "show", "X-1", "--pack", str(pack))
     assert "\x1b" not in shown.output and "law text:    X Art. 1: “<script>" in shown.output
+
+
+def test_sarif_rules_carry_the_quotes_in_help_and_properties(tmp_path: Path) -> None:
+    log = json.loads(_audit(tmp_path, "sarif"))
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    rule = rules["CSL-LOG-RETENTION"]
+    assert f"Law text: CSL Art. 23(3) (2026): “{LOGS}”" in rule["help"]["text"]
+    assert f"> CSL Art. 23(3) (2026): “{LOGS}”" in rule["help"]["markdown"]
+    assert rule["properties"]["verified"] == [
+        {"law": "CSL", "article": "23", "clause": "3", "version": "2026", "quote": LOGS}
+    ]
+    assert "Law text" not in rules["INC-GRADED"]["help"]["text"]
+
+
+def test_junit_failure_text_quotes_the_law(tmp_path: Path) -> None:
+    xml = _audit(tmp_path, "junit")
+    failure = xml.split('classname="csl.CSL-LOG-RETENTION"', 1)[1].split("</testcase>", 1)[0]
+    assert f"law text: CSL Art. 23(3) (2026): “{LOGS}”" in failure
+
+
+def test_csv_has_a_law_text_column(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(_audit(tmp_path, "csv"))))
+    row = next(r for r in rows if r["rule_id"] == "CSL-LOG-RETENTION" and r["status"] == "fail")
+    assert row["law_text"] == f"CSL Art. 23(3) (2026): “{LOGS}”"
+    assert all(r["law_text"] == "" for r in rows if r["rule_id"] == "INC-GRADED")
+
+
+def test_console_prints_the_law_text_under_the_finding(tmp_path: Path) -> None:
+    text = _audit(tmp_path, "console")
+    block = text.split("CSL-LOG-RETENTION", 1)[1]
+    assert "law text" in block.split("finding", 1)[0]
+    assert LOGS in " ".join(block.split())
