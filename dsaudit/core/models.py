@@ -246,6 +246,10 @@ class Rule:
     message_missing: str = ""
     """The message used instead of ``message`` when the deciding value is not recorded."""
     verified: tuple[VerifiedCitation, ...] = ()
+    split: Callable[..., list[list[Any]]] | None = None
+    """Cuts a failing resource's trace into one group per offending value (a named check, or a
+    ``for_all``/``for_none`` condition: :mod:`dsaudit.language.findings`); None: one finding per
+    resource."""
     """The rule's refs checked against the official text, with the quoted operative words."""
 
 
@@ -272,6 +276,9 @@ class Result:
     loosened: tuple[LoosenedParam, ...] = ()
     """The rule's parameters set looser than the law (see :class:`LoosenedParam`); when any,
     the result is not assured and a pass is not counted as a pass."""
+    legacy_basis: str | None = None
+    """The basis a version-1 baseline knows this finding by, when it differs from
+    ``fingerprint_basis`` (one finding per resource: only its first offending value had one)."""
 
     @property
     def assured(self) -> bool:
@@ -281,9 +288,15 @@ class Result:
     @property
     def fingerprint(self) -> str:
         """A stable id: rule, resource and offending path; independent of line numbers."""
-        basis = "\x1f".join(
-            (self.rule_id, self.resource_kind, self.resource_id, self.fingerprint_basis)
-        )
+        return self._hash(self.fingerprint_basis)
+
+    @property
+    def legacy_fingerprint(self) -> str | None:
+        """The fingerprint a version-1 baseline recorded for this finding, if it differs."""
+        return None if self.legacy_basis is None else self._hash(self.legacy_basis)
+
+    def _hash(self, fingerprint_basis: str) -> str:
+        basis = "\x1f".join((self.rule_id, self.resource_kind, self.resource_id, fingerprint_basis))
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
 
 

@@ -28,6 +28,7 @@ from dsaudit.core.models import (
     tool_error,
 )
 from dsaudit.core.quoting import clip_text
+from dsaudit.language.findings import value_basis
 from dsaudit.language.joins import local_part
 from dsaudit.language.msgtemplate import NOT_RECORDED, legal_name, render_template
 from dsaudit.language.operators import to_date
@@ -272,21 +273,58 @@ def evaluate(
                             )
                         )
                         continue
-                    append(_failure(rule, res, ctx))
+                    results.extend(_failures(rule, res, ctx))
                 except PLUGIN_FAILURES as exc:
                     ctx.trace = None
                     append(_rule_error(rule, res, exc))
     return Evaluation(results, dict(not_applicable), dict(passed))
 
 
-def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
+def _failures(rule: Rule, res: Resource, ctx: EvalContext) -> list[Result]:
+    """The failing results of ``rule`` on ``res``: one, or one per offending value when the
+    rule reports values separately (:mod:`dsaudit.language.findings`)."""
     trace: Trace = []
     ctx.trace = trace
     try:
         rule.condition(res.attributes, ctx)
     finally:
         ctx.trace = None
-    path = _offending_path(trace)
+    legacy_path = _offending_path(trace)
+    legacy_basis = _basis(legacy_path, trace)
+    if rule.split is None:
+        return [_failure(rule, res, ctx, trace, legacy_path, legacy_basis)]
+    groups = rule.split(res.attributes, ctx, [t for t in trace if not t[2]])
+    if not groups:
+        return [_failure(rule, res, ctx, trace, legacy_path, legacy_basis)]
+    out: list[Result] = []
+    seen: dict[str, int] = {}
+    for group in groups:
+        path = group[0][0]
+        basis = value_basis(path, group[0][1])
+        seen[basis] = seen.get(basis, 0) + 1
+        if seen[basis] > 1:  # the same value twice in one list
+            basis += f"#{seen[basis]}"
+        result = _failure(rule, res, ctx, group, path, basis)
+        if basis != legacy_basis and legacy_path and path == legacy_path:
+            result.legacy_basis = legacy_basis
+        out.append(result)
+    return out
+
+
+def _basis(path: tuple[PathKey, ...], trace: Trace) -> str:
+    """The fingerprint basis of a finding per resource: its first offending path and value."""
+    raw_value = next((v for p, v, _ in trace if p == path), None)
+    return f"{format_path(path)}={raw_value!r}" if path else ""
+
+
+def _failure(
+    rule: Rule,
+    res: Resource,
+    ctx: EvalContext,
+    trace: Trace,
+    path: tuple[PathKey, ...],
+    basis: str,
+) -> Result:
     evidence = _evidence(trace)
     first = _failing_first(trace)
     missing = bool(first) and first[0][1] is MISSING
@@ -311,8 +349,6 @@ def _failure(rule: Rule, res: Resource, ctx: EvalContext) -> Result:
     notes = override_notes(rule)
     if notes:
         message += " [" + "; ".join(notes) + "]"
-    raw_value = next((v for p, v, _ in trace if p == path), None)
-    basis = f"{format_path(path)}={raw_value!r}" if path else ""
     return Result(
         rule.id,
         Status.FAIL,

@@ -37,6 +37,7 @@ from dsaudit.language.conditions import (
     ConditionError,
     compile_condition,
 )
+from dsaudit.language.findings import value_splitter
 from dsaudit.language.guardrails import legal_values, loosened_params
 from dsaudit.language.msgtemplate import ENGINE_NAMES, MessageError, check_messages, legal_name
 from dsaudit.language.named import expand_pack_rules
@@ -329,6 +330,7 @@ def compile_rule(
         help_uri=data.get("help_uri"),
         message_values=tuple(values for _, values in exports.values()),
         verified=verified_citations(data.get("verified", ()), refs),
+        split=value_splitter(data["condition"]) if condition is not None else None,
     )
 
 

@@ -8,6 +8,11 @@ Entries that no longer match any result are reported as fixed.
 
 A fingerprint (:attr:`dsaudit.core.models.Result.fingerprint`) hashes rule, resource kind and id,
 and the offending path and value; never the line, so moving or reformatting a block keeps it.
+
+Version 2: every offending value is its own finding (two secrets in one file are
+two entries). A version-1 file, written when a file with several secrets was one finding named
+by its first, still loads: each of its entries matches the finding it recorded then (that first
+value) and nothing else, so a value added since is new. ``dsaudit baseline upgrade`` rewrites it.
 """
 
 from __future__ import annotations
@@ -25,8 +30,8 @@ from dsaudit.modifiers.step import BASELINE_ORDER, Modified, ModifyContext, Step
 from dsaudit.modifiers.waivers import display_path, input_record, read_document
 from dsaudit.project.config import ProjectConfig
 
-BASELINE_VERSION = 1
-SCHEMA_ID = "https://dsaudit.dev/schemas/baseline-v1.json"
+BASELINE_VERSION = 2
+SCHEMA_ID = "https://dsaudit.dev/schemas/baseline-v2.json"
 _MAY_MATCH = (Status.FAIL, Status.WAIVED, Status.SUPPRESSED)
 """Statuses a baselined finding can have now (only failing results are recorded)."""
 MAX_LISTED = 10
@@ -41,6 +46,9 @@ class Baseline:
     entries: dict[str, dict[str, Any]]
     sha256: str = ""
     """SHA-256 of the file as it was read."""
+    version: int = BASELINE_VERSION
+    """The file's format version: a version-1 entry may also match a result's
+    :attr:`~dsaudit.core.models.Result.legacy_fingerprint`."""
 
 
 def entry_of(result: Result, fingerprint: str | None = None) -> dict[str, Any]:
@@ -55,11 +63,14 @@ def entry_of(result: Result, fingerprint: str | None = None) -> dict[str, Any]:
     }
 
 
-def baseline_document(audit: AuditResult) -> dict[str, Any]:
-    """The baseline of ``audit``: every failing result, one entry per fingerprint, sorted."""
+def baseline_document(audit: AuditResult, *, only_baselined: bool = False) -> dict[str, Any]:
+    """The baseline of ``audit``: every failing result, one entry per fingerprint, sorted.
+
+    With ``only_baselined``, only the failing results an older baseline matched (its upgrade:
+    the findings it knew, under today's fingerprints, and no new one)."""
     entries: dict[str, dict[str, Any]] = {}
     for result in audit.results:
-        if result.status is Status.FAIL:
+        if result.status is Status.FAIL and (result.baselined or not only_baselined):
             fingerprint = result.fingerprint
             if fingerprint not in entries:
                 entries[fingerprint] = entry_of(result, fingerprint)
@@ -89,7 +100,8 @@ def load_baseline(
     shown = display or path.as_posix()
     data, _, sha256 = read_document(path, shown, "json", "baseline.schema.json", limits)
     findings = (data or {}).get("findings", [])
-    return Baseline(shown, {f["fingerprint"]: dict(f) for f in findings}, sha256)
+    version = int((data or {}).get("version", BASELINE_VERSION))
+    return Baseline(shown, {f["fingerprint"]: dict(f) for f in findings}, sha256, version)
 
 
 def match_baseline(
@@ -108,7 +120,10 @@ def match_baseline(
             continue
         fingerprint = result.fingerprint
         if fingerprint not in baseline.entries:
-            continue
+            legacy = result.legacy_fingerprint if baseline.version < 2 else None
+            if legacy is None or legacy not in baseline.entries:
+                continue
+            fingerprint = legacy
         seen.add(fingerprint)
         if result.status is Status.FAIL:
             out[index] = replace(result, baselined=True)
@@ -120,8 +135,21 @@ def match_baseline(
         "entries": len(baseline.entries),
         "matched": matched,
         "fixed": [e["fingerprint"] for e in fixed],
+        "version": baseline.version,
     }
     return out, meta, fixed
+
+
+def upgrade_warning(baseline: Baseline) -> str | None:
+    """The warning for a baseline written in an older format, or None."""
+    if baseline.version >= BASELINE_VERSION:
+        return None
+    return (
+        f"{baseline.path}: baseline version {baseline.version}: it recorded one finding per file "
+        "for secrets and lists; each entry still matches the value it recorded and any other "
+        f"value is new. Run 'dsaudit baseline upgrade {baseline.path}' to rewrite it "
+        f"(version {BASELINE_VERSION})"
+    )
 
 
 def fixed_warning(path: str, fixed: Iterable[dict[str, Any]]) -> str:
@@ -153,7 +181,11 @@ class BaselineModifier:
 
         def step(results: Sequence[Result], ctx: ModifyContext) -> Modified:
             out, meta, fixed = match_baseline(results, baseline)
-            warnings = (fixed_warning(baseline.path, fixed),) if fixed else ()
+            notes = (
+                upgrade_warning(baseline),
+                fixed_warning(baseline.path, fixed) if fixed else None,
+            )
+            warnings = tuple(w for w in notes if w)
             return Modified(out, warnings=warnings, metadata={"baseline": meta}, inputs=(record,))
 
         return step

@@ -326,7 +326,18 @@ def test_rules_together_give_what_each_rule_gives_alone(sample: str) -> None:
         ev = evaluate([rule], build_facts(resources, cfg.as_of, taxonomy)[0])
         alone_results.extend(ev.results)
         alone_na.update(ev.not_applicable)
-    key = lambda r: (r.rule_id, r.resource_id, r.status.value, r.message, r.location, r.evidence)  # noqa: E731
+
+    def key(r: Any) -> tuple[Any, ...]:
+        return (
+            r.rule_id,
+            r.resource_id,
+            r.status.value,
+            r.message,
+            str(r.location),
+            r.fingerprint,
+            r.evidence,
+        )
+
     assert sorted(map(key, together.results)) == sorted(map(key, alone_results))
     assert together.not_applicable == alone_na
     assert any(r.status.value == "fail" for r in together.results)

@@ -62,7 +62,7 @@ def test_create_records_failing_findings_sorted_and_valid(root: Path) -> None:
     assert "wrote baseline of 3 failing finding(s)" in result.output
     doc = json.loads(out.read_text())
     validator_for(shipped_schema("baseline.schema.json")).validate(doc)
-    assert doc["version"] == 1
+    assert doc["version"] == 2
     assert doc["as_of"] == AS_OF
     keys = [(f["rule_id"], f["resource_id"]) for f in doc["findings"]]
     assert keys == [("KIT-RET", "d-1"), ("KIT-RET", "d-3"), ("KIT-TLS", "app.yaml")]
@@ -170,7 +170,7 @@ def test_invalid_baseline_names_file_and_line(root: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [("{not json", "baseline.json:1:"), ('{"version": 2, "findings": []}', "version")],
+    [("{not json", "baseline.json:1:"), ('{"version": 3, "findings": []}', "version")],
     ids=["syntax", "version"],
 )
 def test_unusable_baseline_is_a_config_error(root: Path, text: str, problem: str) -> None:

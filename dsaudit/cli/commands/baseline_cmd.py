@@ -1,4 +1,5 @@
-"""``dsaudit baseline create``: record today's failing findings so only new ones fail CI."""
+"""``dsaudit baseline create`` records today's failing findings so only new ones fail CI;
+``dsaudit baseline upgrade`` rewrites a baseline of an older format."""
 
 from __future__ import annotations
 
@@ -102,6 +103,77 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
         )
         if cfg.fail_on_error:
             ctx.exit(int(ExitCode.INCOMPLETE))
+
+
+@baseline.command("upgrade")
+@click.argument("baseline_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument("target", default=".", type=click.Path(path_type=Path))
+@input_options
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the upgraded baseline here (default: over BASELINE_FILE).",
+)
+@click.pass_context
+def upgrade(ctx: click.Context, baseline_file: Path, target: Path, output: Path | None,
+            config_file: Path | None, packs: tuple[str, ...], as_of: dt.date | None,
+            inventory: tuple[str, ...], plugin_dirs: tuple[Path, ...],
+            trust_config: bool) -> None:  # fmt: skip
+    """Rewrite BASELINE_FILE in the current format by auditing TARGET.
+
+    Keeps exactly the findings the old file matches today, under their current fingerprints;
+    a finding it does not know (such as a second secret added to a file it recorded) is not
+    added, so the upgrade never hides anything. Entries that no longer occur are dropped and
+    listed.
+    """
+    from dsaudit.audit import run_audit
+    from dsaudit.core.models import Status
+    from dsaudit.modifiers.baseline import (
+        BASELINE_VERSION,
+        baseline_document,
+        dump_baseline,
+        load_baseline,
+    )
+    from dsaudit.plugin.host import get_plugin_host
+    from dsaudit.project.config import build_config
+    from dsaudit.reports.output import write_atomic
+
+    if not target.exists():
+        raise click.BadParameter(f"{target} does not exist", param_hint="TARGET")
+    old = load_baseline(baseline_file)
+    cfg = build_config(
+        target,
+        config_file,
+        trust_config=trust_config,
+        packs=list(packs),
+        plugin_dirs=list(plugin_dirs),
+        as_of=as_of,
+        inventory=list(inventory),
+    )
+    cfg.baseline = baseline_file
+    host = get_plugin_host(cfg.plugin_dirs)
+    result = run_audit(cfg, host=host, skip_modifiers=("waivers", "suppressions"))
+    document = baseline_document(result, only_baselined=True)
+    path = output or baseline_file
+    write_atomic(path, dump_baseline(document))
+    kept = len(document["findings"])
+    dropped = len((result.metadata.get("baseline") or {}).get("fixed") or ())
+    click.echo(
+        redact_line(
+            f"upgraded {baseline_file} (version {old.version}) to version {BASELINE_VERSION}: "
+            f"{kept} finding(s) kept, {dropped} no longer occur; wrote {path}"
+        )
+    )
+    errors = [r for r in result.all_results() if r.status is Status.ERROR]
+    if errors:
+        click.echo(
+            f"dsaudit: {len(errors)} error result(s): findings in inputs that could not be read "
+            "were dropped from the baseline (run 'dsaudit audit' to see them)",
+            err=True,
+        )
+        ctx.exit(int(ExitCode.INCOMPLETE))
 
 
 COMMANDS = (baseline,)
