@@ -18,7 +18,8 @@ from dsaudit.core.workers import ordered_map
 from dsaudit.documents.parsecache import ParseCache, cached_parse
 from dsaudit.documents.safe_read import read_guarded
 from dsaudit.sources import SourceContext
-from dsaudit.sources.discovery import discover
+from dsaudit.sources.discovery import DiscoveryResult, discover
+from dsaudit.sources.own_files import own_files
 
 
 def pick_parser(
@@ -138,6 +139,36 @@ class _Shift:
         return self.inner.line_of(path) if self.inner is not None else None
 
 
+def discover_configs(ctx: SourceContext, *, explain: bool = False) -> DiscoveryResult:
+    """The config files of the target: dsaudit's own files (:mod:`.own_files`) are skipped,
+    then the ``dsaudit_ignore_path`` hook and the include/exclude rules decide."""
+    cfg = ctx.config
+    own = own_files(cfg, ctx.inventory_files)
+    ask_plugins = ctx.host is not None and ctx.host.has_impls("dsaudit_ignore_path")
+
+    def ignore(path: Path) -> bool | str | None:
+        reason = own.reason(path)
+        if reason is not None:
+            return reason
+        if ask_plugins:
+            assert ctx.host is not None
+            answer: bool | None = ctx.host.first_result(
+                "dsaudit_ignore_path", path=path, config=cfg
+            )
+            return answer
+        return None
+
+    return discover(
+        cfg.root,
+        include=cfg.include,
+        exclude=cfg.exclude,
+        limits=cfg.limits,
+        ignore=ignore,
+        follow_symlinks=cfg.follow_symlinks,
+        explain=explain,
+    )
+
+
 class ConfigSource:
     """Built-in source of ``config`` resources."""
 
@@ -145,33 +176,7 @@ class ConfigSource:
 
     def collect(self, ctx: SourceContext) -> Iterator[Resource | Result]:
         cfg = ctx.config
-        skip = {str(p.resolve()) for p in ctx.inventory_files}
-        for extra in (cfg.config_file, cfg.waivers, cfg.baseline):
-            if extra is not None:
-                skip.add(str(extra.resolve()))
-        for name in ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml"):
-            skip.add(str(cfg.root / name))
-        ask_plugins = ctx.host is not None and ctx.host.has_impls("dsaudit_ignore_path")
-
-        def ignore(path: Path) -> bool | None:
-            if str(path) in skip:
-                return True
-            if ask_plugins:
-                assert ctx.host is not None
-                answer: bool | None = ctx.host.first_result(
-                    "dsaudit_ignore_path", path=path, config=cfg
-                )
-                return answer
-            return None
-
-        found = discover(
-            cfg.root,
-            include=cfg.include,
-            exclude=cfg.exclude,
-            limits=cfg.limits,
-            ignore=ignore,
-            follow_symlinks=cfg.follow_symlinks,
-        )
+        found = discover_configs(ctx)
         for problem in found.problems:
             yield tool_error(
                 "DSAUDIT-INPUT",

@@ -89,6 +89,8 @@ class DiscoveryResult:
     problems: list[DiscoveryProblem] = field(default_factory=list)
     truncated: bool = False
     """True when ``limits.max_files`` stopped the walk."""
+    skipped: list[DiscoveryProblem] = field(default_factory=list)
+    """With ``explain=True``: every file or folder left out by a rule, with the rule."""
 
 
 def glob_to_regex(pattern: str) -> tuple[str, bool]:
@@ -188,9 +190,10 @@ def discover(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     limits: Limits,
-    ignore: Callable[[Path], bool | None] | None = None,
+    ignore: Callable[[Path], bool | str | None] | None = None,
     follow_symlinks: bool = False,
     use_default_excludes: bool = True,
+    explain: bool = False,
 ) -> DiscoveryResult:
     """Walk ``target`` and return the files to audit.
 
@@ -205,6 +208,8 @@ def discover(
     Links to folders are entered only with ``follow_symlinks``; links to files inside the
     target are kept. Special files (FIFOs, sockets, devices) are skipped with a problem.
     More than ``limits.max_files`` files stops the walk with a problem and ``truncated``.
+    With ``explain``, every path left out by steps 1–3 is listed in ``skipped`` with the step
+    (``ignore`` may give its reason instead of True: a non-empty string skips with it).
     """
     target = Path(target)
     includes = GlobSet(include)
@@ -231,6 +236,7 @@ def discover(
         ignore=ignore,
         follow_symlinks=follow_symlinks,
         default_excludes=DEFAULT_EXCLUDED_DIRS if use_default_excludes else frozenset(),
+        explain=explain,
     )
     return walker.run()
 
@@ -246,9 +252,10 @@ class _Walker:
     includes: GlobSet
     excludes: GlobSet
     limits: Limits
-    ignore: Callable[[Path], bool | None] | None
+    ignore: Callable[[Path], bool | str | None] | None
     follow_symlinks: bool
     default_excludes: frozenset[str]
+    explain: bool = False
     result: DiscoveryResult = field(init=False)
 
     def run(self) -> DiscoveryResult:
@@ -303,6 +310,7 @@ class _Walker:
                     and not included
                     and not self.includes.matches(child_rel, is_dir=False)
                 ):
+                    self._skipped(child_rel, "not matched by configs.include")
                     continue
                 files.append(child_rel)
                 if len(files) > self.limits.max_files:
@@ -348,11 +356,22 @@ class _Walker:
     def _wanted(self, entry: os.DirEntry[str], rel: str, is_dir: bool) -> bool:
         if self.ignore is not None:
             verdict = self.ignore(Path(entry.path))
-            if verdict is not None:
-                return not verdict
+            if verdict is not None and verdict is not False:
+                self._skipped(rel, verdict if isinstance(verdict, str) else "dsaudit_ignore_path")
+                return False
+            if verdict is False:
+                return True
         if is_dir and entry.name in self.default_excludes:
+            self._skipped(rel, "default excluded folder (use_default_excludes)")
             return False
-        return not (self.excludes and self.excludes.matches(rel, is_dir=is_dir))
+        if self.excludes and self.excludes.matches(rel, is_dir=is_dir):
+            self._skipped(rel, "configs.exclude")
+            return False
+        return True
+
+    def _skipped(self, rel: str, reason: str) -> None:
+        if self.explain:
+            self.result.skipped.append(DiscoveryProblem(rel, reason))
 
     def _problem(self, rel: str, reason: str) -> None:
         self.result.problems.append(DiscoveryProblem(rel, reason))

@@ -130,6 +130,9 @@ def pair_outputs(
               help="List passing results, only count them, or auto (list up to ~200,000 "
                    "results; the default).")  # fmt: skip
 @click.option("-p", "blocked", multiple=True, metavar="no:NAME", help="Block a plugin: -p no:NAME.")
+@click.option("--explain-discovery", is_flag=True,
+              help="List the files the audit would read (with their parser) and every path it "
+                   "leaves out with the reason, then stop without auditing.")  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", count=True, help="More detail.")
 @click.pass_context
@@ -164,6 +167,7 @@ class AuditRequest:
     no_cache: bool
     passes: str | None
     blocked: tuple[str, ...]
+    explain_discovery: bool
     quiet: bool
     verbose: int
 
@@ -219,6 +223,11 @@ def run_command(request: AuditRequest) -> ExitCode:
     blocked = request.blocked_plugins()
     pair_outputs(request.formats, request.outputs)  # a usage error before any work
     cfg = request.config()
+    if request.explain_discovery:
+        from dsaudit.cli.commands.explain import print_explanation
+
+        print_explanation(cfg, get_plugin_host(cfg.plugin_dirs, blocked=blocked))
+        return ExitCode.OK
     pairs = cfg.outputs or [("console", None)]
     stdout_tty = sys.stdout.isatty()
     # Plugin code runs from here on: whatever it prints goes to stderr, never into a report
