@@ -7,8 +7,9 @@ stays fast. Sub-commands live in :mod:`dsaudit.cli.commands`.
 from __future__ import annotations
 
 import os
+import sys
 import traceback
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -83,6 +84,8 @@ class DsauditGroup(click.Group):
             ctx.exit(ExitCode.INCOMPLETE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:
+            closed_pipe()
         except KeyboardInterrupt:
             click.echo("dsaudit: interrupted; no partial report was written", err=True)
             ctx.exit(ExitCode.INTERRUPTED)
@@ -96,6 +99,18 @@ class DsauditGroup(click.Group):
             if verbose:
                 click.echo(redact_line(traceback.format_exc()), err=True)
             ctx.exit(ExitCode.INTERNAL)
+
+
+def closed_pipe() -> NoReturn:
+    """The reader of our output went away (``dsaudit rules list | head``): that is normal, not
+    a bug. Stop quietly with 141 (128 + SIGPIPE, as shells report it), and point standard output
+    at the null device so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    raise SystemExit(ExitCode.CLOSED_PIPE)
 
 
 @click.group(cls=DsauditGroup, context_settings={"help_option_names": ["-h", "--help"]})

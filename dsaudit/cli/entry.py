@@ -15,6 +15,13 @@ def main() -> None:
 
         print(f"dsaudit {__version__}")
         raise SystemExit(0)
+    from dsaudit.cli.app import closed_pipe
     from dsaudit.cli.app import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+    finally:
+        try:
+            sys.stdout.flush()  # a closed pipe shows here when the output was buffered
+        except BrokenPipeError:
+            closed_pipe()

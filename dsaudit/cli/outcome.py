@@ -20,6 +20,7 @@ class ExitCode(enum.IntEnum):
     INCOMPLETE = 2
     INTERNAL = 3
     INTERRUPTED = 130
+    CLOSED_PIPE = 141
 
 
 def counts_toward_exit(result: Result, fail_on: str) -> bool:

@@ -36,6 +36,8 @@ class DsauditError(Exception):
         where = ""
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        if self.message.startswith(where):  # the message already names the place
+            return self.message
         return f"{where}{self.message}"
 
 

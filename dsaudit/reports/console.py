@@ -1,8 +1,9 @@
 """The terminal report (rich): summary by law and severity, then the failures.
 
 Honours ``NO_COLOR`` and non-TTY output (plain text, no escape codes). Options:
-``color`` (bool), ``width`` (int), ``quiet`` (only the one-line summary), ``verbose`` (also
-passing results' counts per rule and error tracebacks).
+``color`` (bool), ``width`` (int), ``quiet`` (the one-line summary and one line per error),
+``verbose`` (also passing results' counts per rule and error tracebacks), ``max_findings``
+(show only the most severe ones and say how many more the reports hold).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from dsaudit.core.models import AuditResult
+from dsaudit.core.models import AuditResult, Status
 from dsaudit.core.names import terminal_text
 from dsaudit.plugin.hookspecs import hookimpl
 from dsaudit.redaction.redact import redact_text
+from dsaudit.reports.ordering import sort_results
 from dsaudit.reports.summary import summarize
 
 SEVERITY_STYLE = {
@@ -57,9 +59,8 @@ class ConsoleReporter:
 
     def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
         if options.get("quiet") and not options.get("color"):
-            line = summary_line(audit)
-            if "[" not in line:  # nothing rich would read as markup: the same text, no rich
-                return line + "\n"
+            lines = [summary_line(audit), *error_lines(audit)]
+            return "".join(line + "\n" for line in lines)
         from dsaudit.reports.console_rich import RichConsoleReport
 
         return RichConsoleReport().render(audit, options)
@@ -73,9 +74,28 @@ def dsaudit_register_reporters(register: Callable[[Any], None]) -> None:
     register(CONSOLE)
 
 
+def error_lines(audit: AuditResult) -> list[str]:
+    """One line per error result (file, line, what), for ``-q`` and summaries."""
+    lines = []
+    for r in sort_results(audit.errors) + [
+        r for r in sort_results(audit.results) if r.status is Status.ERROR
+    ]:
+        where = str(r.location) if r.location.file else f"{r.resource_kind} {r.resource_id}"
+        what = r.message if r.message.startswith(where) else f"{where}: {r.message}"
+        lines.append(terminal_text(redact_text(f"dsaudit: error: {r.rule_id} {what}")))
+    return lines
+
+
+SUMMARY_FINDINGS = 20
+"""Findings the terminal summary shows when every report goes to a file."""
+
+
 @hookimpl(trylast=True)
 def dsaudit_console_summary(audit: AuditResult, options: Mapping[str, Any]) -> str:
-    """The built-in terminal summary: one line with ``-q``, the console report otherwise."""
+    """The built-in terminal summary, printed when every report goes to a file: the summary
+    line and one line per error with ``-q``; otherwise the header, the tables, the
+    :data:`SUMMARY_FINDINGS` most severe findings and the errors (``-v``: every finding)."""
     if options.get("quiet"):
-        return summary_line(audit) + "\n"
-    return CONSOLE.render(audit, {"color": bool(options.get("color"))})
+        return "".join(line + "\n" for line in [summary_line(audit), *error_lines(audit)])
+    limit = None if options.get("verbose") else SUMMARY_FINDINGS
+    return CONSOLE.render(audit, {"color": bool(options.get("color")), "max_findings": limit})

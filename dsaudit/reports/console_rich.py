@@ -18,7 +18,7 @@ from rich.text import Text
 from dsaudit.core.models import AuditResult, Result, Status
 from dsaudit.core.names import terminal_text
 from dsaudit.redaction.redact import redact_audit
-from dsaudit.reports.console import SEVERITY_STYLE, STATUS_STYLE, summary_line
+from dsaudit.reports.console import SEVERITY_STYLE, STATUS_STYLE, error_lines, summary_line
 from dsaudit.reports.ordering import sort_results
 from dsaudit.reports.records import (
     NOT_ASSURED,
@@ -54,11 +54,12 @@ class RichConsoleReport:
             emoji=False,
         )
         if options.get("quiet"):
-            console.print(Text(summary_line(audit)), soft_wrap=True)
+            for line in [summary_line(audit), *error_lines(audit)]:
+                console.print(Text(line), soft_wrap=True)
             return buffer.getvalue()
         self._header(console, audit)
         self._laws(console, audit)
-        self._failures(console, audit, bool(options.get("verbose")))
+        self._failures(console, audit, options.get("max_findings"))
         self._errors(console, audit, bool(options.get("verbose")))
         self._not_assured(console, audit)
         for warning in audit.warnings:
@@ -94,7 +95,7 @@ class RichConsoleReport:
         console.print(sev)
         console.print()
 
-    def _failures(self, console: Console, audit: AuditResult, verbose: bool) -> None:
+    def _failures(self, console: Console, audit: AuditResult, limit: int | None) -> None:
         shown = [
             r
             for r in sort_results(audit.results)
@@ -104,8 +105,17 @@ class RichConsoleReport:
             console.print(Text("No failing results.", style="green"))
             return
         console.print(Text(f"Findings ({len(shown)})", style="bold"))
-        for r in shown:
+        for r in shown[:limit]:
             self._finding(console, audit, r)
+        if limit is not None and len(shown) > limit:
+            console.print(
+                Text(
+                    f"... and {len(shown) - limit} more finding(s): see the written report(s), "
+                    "or -v to list them here",
+                    style="bold",
+                )
+            )
+            console.print()
 
     def _finding(self, console: Console, audit: AuditResult, r: Result) -> None:
         rule = audit.rules.get(r.rule_id)

@@ -234,6 +234,7 @@ def run_command(request: AuditRequest) -> ExitCode:
     # written to stdout (dsaudit.reports.stdout_guard); the reports reach stdout after the block.
     with stdout_to_stderr():
         host = get_plugin_host(cfg.plugin_dirs, blocked=blocked)
+        check_formats(pairs, host)  # before any file is read
         result = _run_with_spinner(cfg, host, request.quiet)
         code = exit_code(result, cfg.fail_on, cfg.fail_on_error)
         result.metadata["exit_code"] = int(code)
@@ -244,6 +245,21 @@ def run_command(request: AuditRequest) -> ExitCode:
         summary = console_summary(shown, host, request.quiet, request.verbose, stdout_tty, rendered)
     write_failed = emit_reports(shown, rendered, summary, request.quiet) or render_failed
     return max(code, ExitCode.INCOMPLETE) if write_failed else code
+
+
+def check_formats(pairs: list[tuple[str, Path | None]], host: PluginHost) -> None:
+    """Every requested format has a reporter (shipped or from a plugin), or a usage error
+    naming the known ones, before the audit starts."""
+    from dsaudit.plugin.registry import collect_registry
+
+    reporters = collect_registry(host).reporters
+    unknown = [fmt for fmt, _ in pairs if fmt not in reporters]
+    if unknown:
+        from dsaudit.core.names import terminal_text
+
+        known = ", ".join(sorted(reporters))
+        shown = ", ".join(repr(terminal_text(f)) for f in unknown)
+        raise click.UsageError(f"unknown format {shown} (known: {known})")
 
 
 def _run_with_spinner(cfg: ProjectConfig, host: PluginHost, quiet: bool) -> AuditResult:
