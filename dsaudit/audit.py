@@ -39,6 +39,7 @@ from dsaudit.modifiers.pipeline import (
     legacy_modifier,
     prepare_modifiers,
 )
+from dsaudit.modifiers.rule_refs import baseline_refs, check_rule_refs, config_refs, waiver_refs
 from dsaudit.modifiers.step import ModifyContext
 from dsaudit.plugin.host import PluginHost, get_plugin_host
 from dsaudit.plugin.registry import Registry, collect_registry
@@ -77,6 +78,24 @@ def load_packs(config: ProjectConfig, registry: Registry) -> list[Pack]:
     if not packs:
         raise PackError("no rule packs to run: pass --pack NAME|PATH or list packs in dsaudit.yaml")
     return packs
+
+
+def check_rule_ids(
+    config: ProjectConfig, packs: list[Pack], registry: Registry, skip: Collection[str] = ()
+) -> None:
+    """Every rule id the config, waivers and baseline name exists (:mod:`.project.rule_refs`)."""
+    refs = config_refs(config)
+    if "waivers" not in skip:
+        refs += waiver_refs(config)
+    if "baseline" not in skip:
+        refs += baseline_refs(config)
+    loaded = {str(src.data["id"]) for pack in packs for src in pack.rules}
+
+    def catalog() -> set[str]:
+        paths = [*builtin_pack_paths(), *(p for _, p in registry.pack_paths)]
+        return {str(src.data["id"]) for path in paths for src in load_pack(path).rules}
+
+    check_rule_refs(refs, loaded, catalog)
 
 
 def compile_rules(
@@ -273,6 +292,7 @@ def run_audit(
     prepared, modifier_errors = _prepare(config, registry, modifiers, skip_modifiers)
     taxonomy = load_taxonomy()
     packs = load_packs(config, registry)
+    check_rule_ids(config, packs, registry, skip_modifiers)
     compiled = compile_rules(config, packs, registry, taxonomy)
     resources, errors, inputs = collect(config, host, registry, taxonomy)
     # What was loaded lives until the report is written and holds no garbage cycles: keep the

@@ -11,7 +11,9 @@ has one, the line of the offending key.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -86,9 +88,34 @@ def line_of(locator: Any, path: Sequence[PathKey]) -> int | None:
 
 
 def describe_plainly(data: Any, error: ValidationError) -> str:
-    """``<what is wrong> (at 'key/path')``, with the offending value quoted and bounded."""
+    """``<what is wrong> (at 'key/path')``, with the offending value quoted and bounded; an
+    unknown key is named with the closest allowed one and the list of allowed keys."""
     key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+    unknown = unknown_keys(error)
+    if unknown:
+        allowed = sorted(
+            (error.schema.get("properties") or {}) if isinstance(error.schema, dict) else ()
+        )
+        close = difflib.get_close_matches(unknown[0], allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        names = ", ".join(repr(k) for k in unknown)
+        where = "at the top level" if key == "(top level)" else f"in '{key}'"
+        return f"unknown key {names} {where}{hint}; allowed: {', '.join(allowed)}"
     return f"{with_value_quoted(error.message, error.instance)} (at '{key}')"
+
+
+def unknown_keys(error: ValidationError) -> list[str]:
+    """The keys an ``additionalProperties: false`` error is about (empty for other errors)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return []
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    known = set(schema.get("properties") or {})
+    patterns = list(schema.get("patternProperties") or {})
+    return [
+        str(k)
+        for k in error.instance
+        if k not in known and not any(re.search(p, str(k)) for p in patterns)
+    ]
 
 
 def read_document_bytes(
@@ -148,7 +175,9 @@ def validate(
     found = best_match(check.iter_errors(data))
     if found is not None:
         where = tuple(found.absolute_path)
-        raise error(describe(data, found), file=display, line=line_of(locator, where))
+        unknown = unknown_keys(found)
+        line = line_of(locator, (*where, unknown[0])) if unknown else None
+        raise error(describe(data, found), file=display, line=line or line_of(locator, where))
 
 
 def load_validated(

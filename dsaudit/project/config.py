@@ -145,17 +145,25 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return result
 
 
+def shown_path(path: Path) -> str:
+    """``path`` as messages show it: relative to the working folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
 def read_config(path: Path) -> Validated:
     """:func:`read_config_file` with the line locator and the file's SHA-256."""
     is_toml = path.suffix.lower() == ".toml"
     return load_validated(
         path,
-        str(path),
+        shown_path(path),
         "toml" if is_toml else "yaml",
         "config.schema.json",
         reading="config",
         raise_with=None,
-        select=_tool_table(str(path)) if is_toml else None,
+        select=_tool_table(shown_path(path)) if is_toml else None,
         describe=describe_plainly,
     )
 
