@@ -301,3 +301,15 @@ def test_the_cli_flag_and_the_json_report(make_tree: Tree, tmp_path: Path) -> No
     assert [r["rule_id"] for r in document["results"] if r["status"] == "fail"] == [RULE]
     wrong = runner.invoke(cli, [*args, "--sensitive-pi", "gbt35273"])
     assert wrong.exit_code == 2 and "gbt35273" in wrong.output
+
+
+def test_markdown_and_html_reports_name_the_profile(make_tree: Tree, tmp_path: Path) -> None:
+    target = tree(make_tree, "id_card_number")
+    md, html = tmp_path / "r.md", tmp_path / "r.html"
+    args = ["audit", str(target), "--as-of", "2026-06-01", "--sensitive-pi", PROFILE_35273]
+    args += ["--format", f"markdown={md}", "--format", f"html={html}"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    assert f"sensitive PI: {PROFILE_35273}" in md.read_text(encoding="utf-8")
+    page = html.read_text(encoding="utf-8")
+    assert "Sensitive-PI profile" in page and PROFILE_35273 in page
