@@ -32,7 +32,7 @@ GENERAL_CATEGORIES = (
     "preference",
 )
 SENSITIVE_CATEGORIES = (
-    "id_card_number",
+    "id_card_photo",  # sensitive under both profiles (an ID number alone is not under GB/T 45574)
     "face",
     "fingerprint",
     "medical_record",

@@ -230,6 +230,18 @@ def loosened_warnings(rules: Sequence[Rule]) -> list[str]:
     ]
 
 
+def taxonomy_metadata(taxonomy: Any) -> dict[str, Any]:
+    """``metadata.taxonomy``: which sensitivity profile the audit applied, and its standard."""
+    profile = taxonomy.profiles[taxonomy.profile]
+    return {
+        "sensitive_pi": profile.name,
+        "title": profile.title,
+        "in_force": profile.in_force or None,
+        "default": profile.default,
+        "version": taxonomy.version,
+    }
+
+
 def _metadata(
     config: ProjectConfig,
     packs: list[Pack],
@@ -290,7 +302,7 @@ def run_audit(
     registry = collect_registry(host)
     setting_notes = check_plugin_settings(config, registry.config_sections)
     prepared, modifier_errors = _prepare(config, registry, modifiers, skip_modifiers)
-    taxonomy = load_taxonomy()
+    taxonomy = load_taxonomy(config.sensitive_pi)
     packs = load_packs(config, registry)
     check_rule_ids(config, packs, registry, skip_modifiers)
     compiled = compile_rules(config, packs, registry, taxonomy)
@@ -313,6 +325,7 @@ def run_audit(
     metadata = _metadata(
         config, packs, compiled, inputs, started, evaluation.not_applicable, dict(facts.org)
     )
+    metadata["taxonomy"] = taxonomy_metadata(taxonomy)
     metadata["passed_not_listed"] = dict(sorted(evaluation.passed.items()))
     audit = AuditResult(results=evaluation.results, rules=rules, metadata=metadata, errors=errors)
     audit.warnings.extend([*registry.warnings, *setting_notes, *loosened_warnings(compiled.rules)])

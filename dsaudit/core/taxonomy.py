@@ -1,9 +1,16 @@
 """The data-category taxonomy: a tree of PI and non-PI categories.
 
-The tree ships as ``dsaudit/data/taxonomy.yaml`` (GB/T 35273-2020 Annex A/B and PIPL Art. 28;
-see docs/taxonomy.md). Inventories name categories in ``fields[].category``; rules ask
-:meth:`Taxonomy.is_a`, :meth:`Taxonomy.is_sensitive` and :meth:`Taxonomy.is_personal`.
-Every ancestor set is computed once, so each question is a set lookup.
+The tree ships as ``dsaudit/data/taxonomy.yaml`` (PIPL Art. 28; GB/T 35273-2020 Annex A/B;
+GB/T 45574-2025 Annex A; see docs/taxonomy.md). Inventories name categories in
+``fields[].category``; rules ask :meth:`Taxonomy.is_a`, :meth:`Taxonomy.is_sensitive` and
+:meth:`Taxonomy.is_personal`. Every ancestor set is computed once, so each question is a set
+lookup.
+
+Which categories are *sensitive* depends on the **sensitivity profile** (the standard whose
+reading applies): a node may state, per profile, whether it is sensitive and where that comes
+from (``sensitivity:``); a node that does not inherits its parent's reading. A
+:class:`Taxonomy` is bound to one profile; :func:`load_taxonomy` takes its name (default
+:data:`DEFAULT_PROFILE`, the standard in force).
 """
 
 from __future__ import annotations
@@ -18,10 +25,34 @@ from typing import Any
 import yaml
 
 from dsaudit.core.quoting import quote_value
+from dsaudit.core.sensitivity import (
+    DEFAULT_PROFILE,
+    PROFILE_35273,
+    PROFILE_45574,
+    Profile,
+    Reading,
+    parse_profiles,
+    parse_readings,
+)
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "PERSONAL",
+    "PROFILE_35273",
+    "PROFILE_45574",
+    "SENSITIVE",
+    "Category",
+    "Profile",
+    "Reading",
+    "Taxonomy",
+    "load_taxonomy",
+    "profile_names",
+    "render_tree",
+]
 
 PERSONAL = "personal_information"
 SENSITIVE = "sensitive_pi"
-_NODE_KEYS = frozenset({"name", "parent", "label", "label_zh", "source", "note"})
+_NODE_KEYS = frozenset({"name", "parent", "label", "label_zh", "source", "note", "sensitivity"})
 _REQUIRED_KEYS = ("name", "parent", "label", "label_zh", "source")
 
 
@@ -35,14 +66,31 @@ class Category:
     label_zh: str
     source: str
     note: str | None = None
+    sensitivity: Mapping[str, Reading] | None = None
+    """What the node itself states per profile (inherited where absent)."""
 
 
 class Taxonomy:
-    """An immutable category tree with precomputed ancestor sets."""
+    """An immutable category tree with precomputed ancestor sets, bound to one profile."""
 
-    __slots__ = ("_ancestors", "_children", "_nodes", "version")
+    __slots__ = (
+        "_ancestors",
+        "_children",
+        "_nodes",
+        "_readings",
+        "_sensitive",
+        "profile",
+        "profiles",
+        "version",
+    )
 
-    def __init__(self, nodes: list[Category], version: int = 1) -> None:
+    def __init__(
+        self,
+        nodes: list[Category],
+        version: int = 1,
+        profiles: Mapping[str, Profile] | None = None,
+        profile: str | None = None,
+    ) -> None:
         self.version = version
         self._nodes: dict[str, Category] = {}
         for node in nodes:
@@ -59,10 +107,59 @@ class Taxonomy:
         self._ancestors: dict[str, frozenset[str]] = {
             name: self._walk_up(name) for name in self._nodes
         }
+        self.profiles: dict[str, Profile] = dict(profiles or {})
+        if not self.profiles:
+            # A tree without profiles (tests, plugins): sensitivity follows the tree.
+            self.profiles = {DEFAULT_PROFILE: Profile(DEFAULT_PROFILE, "", "", "", "", True)}
+        defaults = [p.name for p in self.profiles.values() if p.default]
+        if len(defaults) != 1:
+            raise ValueError(f"taxonomy: exactly one profile must be the default, not {defaults}")
+        chosen = defaults[0] if profile is None else profile
+        if chosen not in self.profiles:
+            raise ValueError(self.unknown_profile_message(chosen))
+        self.profile = chosen
+        for node in nodes:
+            unknown = sorted(set(node.sensitivity or {}) - set(self.profiles))
+            if unknown:
+                raise ValueError(
+                    f"taxonomy: category {node.name!r} states sensitivity for unknown "
+                    f"profile(s) {unknown}"
+                )
+        self._readings: dict[str, Reading] = {name: self._read(name) for name in self._nodes}
+        self._sensitive = frozenset(n for n, r in self._readings.items() if r.sensitive)
+
+    def _read(self, name: str) -> Reading:
+        """The reading of ``name`` under this profile: its own, or its nearest ancestor's."""
+        for current in self.ancestors(name):
+            stated = (self._nodes[current].sensitivity or {}).get(self.profile)
+            if stated is not None and current == name:
+                return stated
+            if stated is not None:
+                return Reading(stated.sensitive, stated.source, stated=False)
+        if not any(n.sensitivity for n in self._nodes.values()):
+            # No node states anything: the tree alone decides (the sensitive_pi subtree).
+            return Reading(SENSITIVE in self._ancestors[name], "the tree", False)
+        raise ValueError(
+            f"taxonomy: category {name!r} has no sensitivity for profile {self.profile!r} "
+            "(state it on the category or on an ancestor)"
+        )
+
+    def with_profile(self, profile: str) -> Taxonomy:
+        """The same tree read under ``profile`` (ValueError naming the known ones if unknown)."""
+        if profile == self.profile:
+            return self
+        return Taxonomy(list(self._nodes.values()), self.version, self.profiles, profile)
+
+    def unknown_profile_message(self, name: object) -> str:
+        """``unknown sensitivity profile 'x' (known: a, b)``."""
+        known = ", ".join(sorted(self.profiles))
+        return f"unknown sensitivity profile {quote_value(name)} (known: {known})"
 
     @classmethod
-    def from_mapping(cls, data: Any, source: str = "<taxonomy>") -> Taxonomy:
-        """Build a taxonomy from the parsed YAML (``version`` and a ``nodes`` list)."""
+    def from_mapping(
+        cls, data: Any, source: str = "<taxonomy>", profile: str | None = None
+    ) -> Taxonomy:
+        """Build a taxonomy from the parsed YAML (``version``, ``profiles``, a ``nodes`` list)."""
         if not isinstance(data, Mapping) or not isinstance(data.get("nodes"), list):
             raise ValueError(f"{source}: expected a mapping with a 'nodes' list")
         nodes = []
@@ -84,9 +181,15 @@ class Taxonomy:
                     label_zh=str(raw["label_zh"]),
                     source=str(raw["source"]),
                     note=None if raw.get("note") is None else str(raw["note"]),
+                    sensitivity=parse_readings(raw.get("sensitivity"), f"{source}: nodes[{index}]"),
                 )
             )
-        return cls(nodes, version=int(data.get("version", 1)))
+        return cls(
+            nodes,
+            version=int(data.get("version", 1)),
+            profiles=parse_profiles(data.get("profiles"), source),
+            profile=profile,
+        )
 
     def _walk_up(self, name: str) -> frozenset[str]:
         seen: list[str] = []
@@ -156,9 +259,21 @@ class Taxonomy:
         return ancestors is not None and ancestor in ancestors
 
     def is_sensitive(self, category: str) -> bool:
-        """True for sensitive PI (PIPL Art. 28), including ``minor_under_14``."""
-        ancestors = self._ancestors.get(category)
-        return ancestors is not None and SENSITIVE in ancestors
+        """True for sensitive PI (PIPL Art. 28) under this taxonomy's profile.
+
+        Usually the ``sensitive_pi`` subtree, but a profile may read a node differently from
+        its class (GB/T 45574-2025: ``id_card_number`` alone is not sensitive).
+        """
+        return category in self._sensitive
+
+    def reading(self, category: str) -> Reading:
+        """Whether ``category`` is sensitive under this profile and the source that says so."""
+        self.node(category)
+        return self._readings[category]
+
+    def reading_under(self, category: str, profile: str) -> Reading:
+        """:meth:`reading` under another profile."""
+        return self.with_profile(profile).reading(category)
 
     def is_personal(self, category: str) -> bool:
         """True for any personal information, sensitive or not."""
@@ -168,7 +283,7 @@ class Taxonomy:
     def sensitive_class(self, category: str) -> str | None:
         """The PIPL Art. 28 class of a sensitive category (``face`` -> ``biometric``)."""
         path = self.ancestors(category)
-        if SENSITIVE not in path or path[0] == SENSITIVE:
+        if SENSITIVE not in path or path[0] == SENSITIVE or not self.is_sensitive(category):
             return None
         return path[path.index(SENSITIVE) - 1]
 
@@ -197,14 +312,36 @@ class Taxonomy:
         return text + "; see docs/taxonomy.md"
 
 
+def _short(profile: str) -> str:
+    """``gbt45574-2025`` -> ``45574``: the column label in the generated tree."""
+    return profile.removeprefix("gbt").split("-")[0]
+
+
 def render_tree(taxonomy: Taxonomy) -> str:
-    """The tree as a Markdown bullet list (the body of docs/taxonomy.md)."""
+    """The tree as a Markdown bullet list (the body of docs/taxonomy.md).
+
+    Every personal-information node shows its reading under each profile; a reading the node
+    states itself carries its source, an inherited one is marked "(inherited)".
+    """
     lines: list[str] = []
+    views = [taxonomy.with_profile(p) for p in sorted(taxonomy.profiles, reverse=True)]
+
+    def sensitivity(name: str) -> str:
+        if not taxonomy.is_personal(name):
+            return ""
+        parts = []
+        for view in views:
+            reading = view.reading(name)
+            word = "sensitive" if reading.sensitive else "not sensitive"
+            where = reading.source if reading.stated else "inherited"
+            parts.append(f"{_short(view.profile)}: {word} ({where})")
+        return " [" + "; ".join(parts) + "]"
 
     def emit(name: str, depth: int) -> None:
         node = taxonomy.node(name)
         marker = " **(sensitive)**" if name == SENSITIVE else ""
         text = f"{'  ' * depth}- `{name}`{marker}: {node.label} ({node.label_zh}). *{node.source}*"
+        text += sensitivity(name)
         if node.note:
             text += f" Note: {' '.join(node.note.split())}"
         lines.append(text)
@@ -217,8 +354,21 @@ def render_tree(taxonomy: Taxonomy) -> str:
 
 
 @functools.cache
-def load_taxonomy() -> Taxonomy:
-    """The packaged taxonomy (loaded once per process)."""
+def _packaged() -> Taxonomy:
     ref = resources.files("dsaudit").joinpath("data/taxonomy.yaml")
     data = yaml.load(ref.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return Taxonomy.from_mapping(data, source="dsaudit/data/taxonomy.yaml")
+
+
+@functools.cache
+def load_taxonomy(profile: str | None = None) -> Taxonomy:
+    """The packaged taxonomy read under ``profile`` (default: :data:`DEFAULT_PROFILE`).
+
+    Loaded once per process and profile; an unknown profile raises ValueError naming the known.
+    """
+    return _packaged().with_profile(profile or DEFAULT_PROFILE)
+
+
+def profile_names() -> list[str]:
+    """The sensitivity profiles the packaged taxonomy declares, sorted."""
+    return sorted(_packaged().profiles)

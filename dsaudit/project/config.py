@@ -16,6 +16,7 @@ from typing import Any
 
 from dsaudit.core.errors import ConfigError, SourceError
 from dsaudit.core.limits import DEFAULT_LIMITS, Limits
+from dsaudit.core.taxonomy import DEFAULT_PROFILE, profile_names
 from dsaudit.core.workers import default_jobs
 from dsaudit.documents.validated import (
     Validated,
@@ -61,6 +62,9 @@ class ProjectConfig:
     baseline: Path | None = None
     inline_suppressions: bool = True
     organization: str | None = None
+    sensitive_pi: str = DEFAULT_PROFILE
+    """The taxonomy's sensitivity profile (``taxonomy.sensitive_pi``, ``--sensitive-pi``):
+    which standard's list decides what personal information is sensitive (docs/taxonomy.md)."""
     jobs: int = field(default_factory=default_jobs)
     """Worker processes for parsing and evaluation (default: the CPUs this process may use)."""
     cache: Path | None = None
@@ -231,6 +235,7 @@ def build_config(
     cfg.baseline = (base / data["baseline"]) if data.get("baseline") else None
     cfg.inline_suppressions = data.get("inline_suppressions", True)
     cfg.organization = data.get("organization")
+    cfg.sensitive_pi = data.get("taxonomy", {}).get("sensitive_pi", cfg.sensitive_pi)
     cfg.passes = data.get("passes", cfg.passes)
     cfg.jobs = int(data.get("jobs", cfg.jobs))
     cfg.cache = (base / data["cache"]) if data.get("cache") else None
@@ -269,6 +274,13 @@ def _apply_flags(cfg: ProjectConfig, flags: dict[str, Any]) -> None:
         cfg.inventory = list(flags["inventory"])
     if flags.get("passes"):
         cfg.passes = flags["passes"]
+    if flags.get("sensitive_pi"):
+        if flags["sensitive_pi"] not in profile_names():
+            raise ConfigError(
+                f"--sensitive-pi must be one of {', '.join(profile_names())}, "
+                f"not {flags['sensitive_pi']!r}"
+            )
+        cfg.sensitive_pi = flags["sensitive_pi"]
     if flags.get("jobs"):
         cfg.jobs = int(flags["jobs"])
     if flags.get("cache"):

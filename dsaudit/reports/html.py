@@ -28,6 +28,7 @@ from dsaudit.reports.records import (
     metadata_record,
     quotes_of,
     refs_of,
+    sensitive_pi_profile,
     summarize_waiver,
 )
 from dsaudit.reports.summary import (
@@ -263,6 +264,7 @@ def _reproducibility(metadata: Mapping[str, Any]) -> dict[str, Any]:
         ("Finished (UTC)", metadata.get("finished_at")),
         ("Fail on", metadata.get("fail_on")),
         ("Exit code", metadata.get("exit_code")),
+        ("Sensitive-PI profile", sensitive_pi_profile(metadata)),
     ]
     packs = [
         {
@@ -309,6 +311,7 @@ _SHOWN_METADATA = frozenset(
         "finished_at",
         "fail_on",
         "exit_code",
+        "taxonomy",
         "packs",
         "inputs",
         "parameters",

@@ -25,6 +25,7 @@ from dsaudit.reports.records import (
     quote_text,
     quotes_of,
     refs_of,
+    sensitive_pi_profile,
 )
 from dsaudit.reports.summary import NOT_ASSURED_KEY, not_assured_counts, summarize
 
@@ -146,6 +147,9 @@ def _header(posture: str, metadata: Mapping[str, Any]) -> list[str]:
         facts.append("packs: " + ", ".join(_cell(p) for p in packs))
     if metadata.get("fail_on"):
         facts.append(f"fail on: {metadata['fail_on']}")
+    profile = sensitive_pi_profile(metadata)
+    if profile:
+        facts.append(f"sensitive PI: {_cell(profile)}")
     lines = [f"## dsaudit compliance report: {_POSTURE.get(posture, posture)}", ""]
     if facts:
         lines += [" · ".join(facts), ""]

@@ -71,6 +71,13 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
+def sensitive_pi_profile(metadata: Mapping[str, Any]) -> str | None:
+    """The sensitivity profile an audit applied (``metadata.taxonomy.sensitive_pi``), if known."""
+    taxonomy = metadata.get("taxonomy")
+    profile = taxonomy.get("sensitive_pi") if isinstance(taxonomy, Mapping) else None
+    return str(profile) if profile else None
+
+
 def metadata_record(metadata: Mapping[str, Any]) -> dict[str, Any]:
     """The metadata as JSON, with ``packs`` sorted by name and ``inputs`` by path."""
     record: dict[str, Any] = to_jsonable(metadata)

@@ -159,6 +159,7 @@ class AuditRequest:
     trust_config: bool
     as_of: dt.date | None
     inventory: tuple[str, ...]
+    sensitive_pi: str | None
     waivers: Path | None
     baseline: Path | None
     no_inline_suppressions: bool
@@ -202,6 +203,7 @@ class AuditRequest:
             cache=self.cache,
             no_cache=self.no_cache,
             passes=self.passes,
+            sensitive_pi=self.sensitive_pi,
         )
 
 

@@ -48,7 +48,7 @@ def baseline() -> None:
 def create(ctx: click.Context, target: Path, output: Path | None, config_file: Path | None,
            packs: tuple[str, ...], as_of: dt.date | None, inventory: tuple[str, ...],
            waivers: Path | None, no_inline_suppressions: bool, plugin_dirs: tuple[Path, ...],
-           trust_config: bool,
+           trust_config: bool, sensitive_pi: str | None,
            fail_on_error: bool | None) -> None:  # fmt: skip
     """Audit TARGET and write every failing finding to a baseline file (JSON).
 
@@ -78,6 +78,7 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
         inline_suppressions=not no_inline_suppressions,
         inventory=list(inventory),
         fail_on_error=fail_on_error,
+        sensitive_pi=sensitive_pi,
     )
     path = output or cfg.baseline
     if path is None:

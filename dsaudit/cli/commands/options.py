@@ -23,7 +23,8 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 def input_options(func: F) -> F:
-    """``--config``, ``--pack``, ``--as-of``, ``--inventory``, ``--plugin-dir``, ``--trust-config``.
+    """``--config``, ``--pack``, ``--as-of``, ``--inventory``, ``--plugin-dir``, ``--trust-config``,
+    ``--sensitive-pi``.
 
     Shared by ``audit`` and ``baseline create``.
     """
@@ -41,6 +42,10 @@ def input_options(func: F) -> F:
         click.option("--plugin-dir", "plugin_dirs", multiple=True,
                      type=click.Path(path_type=Path, file_okay=False),
                      help="Load local plugins from DIR."),
+        click.option("--sensitive-pi", "sensitive_pi", default=None, metavar="PROFILE",
+                     type=click.Choice(["gbt45574-2025", "gbt35273-2020"]),
+                     help="Which standard decides what PI is sensitive: gbt45574-2025 (default, "
+                          "in force) or gbt35273-2020 (the stricter earlier list)."),
         click.option("--trust-config", is_flag=True,
                      help="Let the dsaudit.yaml found in TARGET load plugins, choose the cache "
                           "and write outside TARGET (refused by default: the tree is data)."),

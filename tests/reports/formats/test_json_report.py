@@ -25,7 +25,7 @@ def _document(audit: AuditResult) -> dict:
 def test_top_level_shape(audit: AuditResult) -> None:
     document = _document(audit)
     assert document["format"] == "dsaudit-report"
-    assert document["format_version"] == "1.2"
+    assert document["format_version"] == "1.3"
     assert sorted(document) == [
         "errors",
         "format",
