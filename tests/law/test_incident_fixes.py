@@ -219,7 +219,11 @@ def test_incident_deadlines_cite_art_4(rule_id: str, clause: str) -> None:
 
 
 def test_eol_maintenance_cites_the_operators_duty_not_the_suppliers() -> None:
-    assert [(law, art) for law, art, _ in refs("csl", "CSL-EOL-MAINTENANCE")] == [
-        ("CSL", "23"),
-        ("CSL", "21"),
+    # the operator's technical measures (item (2)) and prompt handling of vulnerabilities
+    # (2026 Art. 27, 2017 Art. 25); never Art. 24 / 2017 Art. 22 (the supplier's maintenance)
+    assert refs("csl", "CSL-EOL-MAINTENANCE") == [
+        ("CSL", "23", "2"),
+        ("CSL", "21", "2"),
+        ("CSL", "27", None),
+        ("CSL", "25", None),
     ]

@@ -194,12 +194,14 @@ PACKS = {path.name: path for path in builtin_pack_paths()}
         (
             "pipl",
             "PIPL-MINOR-GUARDIAN-CONSENT",
-            [("PIPL", "31", "1"), ("PIPL", "13", "2"), ("MPL", "72", "1"), ("NDSMR", "22", "3")],
+            # PIPL Art. 13 without a clause: its exemption is the second paragraph, and clause "2"
+            # of an article with items is item (2) (contract and HR necessity)
+            [("PIPL", "31", "1"), ("PIPL", "13", None), ("MPL", "72", "1"), ("NDSMR", "22", "3")],
         ),
         (
             "minors",
             "MPL-GUARDIAN-CONSENT",
-            [("MPL", "72", "1"), ("PIPL", "31", "1"), ("PIPL", "13", "2"), ("NDSMR", "22", "3")],
+            [("MPL", "72", "1"), ("PIPL", "31", "1"), ("PIPL", "13", None), ("NDSMR", "22", "3")],
         ),
         ("minors", "MPL-CORRECTION-DELETION", [("MPL", "72", "2"), ("MINREG", "34", None)]),
     ],

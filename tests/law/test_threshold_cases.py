@@ -37,32 +37,9 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("MLPS-FILING-DEADLINE", "filing_days"): "no case at, just below, just above 30",
     ("NDSMR-ANNUAL-ASSESSMENT", "interval_days"): "no case at, just below, just above 365",
     ("NDSMR-LARGE-PROCESSOR-DUTIES", "threshold"): "no case just above 10000000",
-    ("NDSMR-PLATFORM-PI-REPORT", "interval_days"): "no case at, just below, just above 365",
-    ("NDSMR-PLATFORM-PI-REPORT", "mau_threshold"): "no case at, just below, just above 10000000",
-    (
-        "NDSMR-PLATFORM-PI-REPORT",
-        "registered_threshold",
-    ): "no case at, just below, just above 50000000",
     ("NDSMR-PROVISION-RECORDS", "min_days"): "no case just below, just above 1095",
     ("PIPL-COMPLIANCE-AUDIT", "interval_days"): "no case at, just below, just above 730",
     ("PIPL-COMPLIANCE-AUDIT", "threshold"): "no case just below, just above 10000000",
-    (
-        "PIPL-LARGE-PLATFORM-OVERSIGHT",
-        "monthly_active_users",
-    ): "no case at, just below, just above 10000000",
-    (
-        "PIPL-LARGE-PLATFORM-OVERSIGHT",
-        "registered_users",
-    ): "no case at, just below, just above 50000000",
-    (
-        "PIPL-LARGE-PLATFORM-REPORT",
-        "monthly_active_users",
-    ): "no case at, just below, just above 10000000",
-    (
-        "PIPL-LARGE-PLATFORM-REPORT",
-        "registered_users",
-    ): "no case at, just below, just above 50000000",
-    ("PIPL-LARGE-PLATFORM-REPORT", "report_days"): "no case at, just below, just above 365",
     ("PIPL-PIA-RETENTION", "keep_years"): "not checked (shape not read)",
     ("PIPL-PIPO", "threshold"): "no case at, just above 1000000",
     ("XB-ASSESS", "individuals_assessment"): "not checked (shape not read)",
