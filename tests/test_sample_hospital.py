@@ -48,10 +48,6 @@ EXPECTED_FAILURES = {
     ("CSL-SECURITY-OWNER", "cctv", "fail"),
     ("CFG-PLAINTEXT-SECRETS", "configs/app/.env", "fail"),
     ("CFG-PI-IN-CONFIG", "configs/his/test-fixtures.yaml", "fail"),
-    # 17. ransomware: individuals not told under PIPL Art. 57(2), but CSL Art. 44(2) and DSL
-    # Art. 29 require users to be informed and state no exception
-    ("CSL-PI-BREACH-NOTICE", "inc-2026-ransomware", "fail"),
-    ("DSL-INCIDENT-REPORTED", "inc-2026-ransomware", "fail"),
 }
 
 
@@ -84,8 +80,6 @@ def test_exact_failing_results(audit: AuditResult) -> None:
         ("MPL-GUARDIAN-CONSENT", "pediatrics"),
         ("CIIR-ANNUAL-ASSESSMENT", "Huaxia Health Group"),
         ("NDSMR-ANNUAL-ASSESSMENT", "Huaxia Health Group"),
-        # PIPL Art. 57(2): no notice to individuals where the measures effectively avoid harm
-        ("PIPL-BREACH-NOTIFY-INDIVIDUALS", "inc-2026-ransomware"),
     ],
 )
 def test_compliant_items_pass(audit: AuditResult, rule_id: str, resource_id: str) -> None:
