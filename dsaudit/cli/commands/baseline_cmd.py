@@ -121,7 +121,7 @@ def create(ctx: click.Context, target: Path, output: Path | None, config_file: P
 def upgrade(ctx: click.Context, baseline_file: Path, target: Path, output: Path | None,
             config_file: Path | None, packs: tuple[str, ...], as_of: dt.date | None,
             inventory: tuple[str, ...], plugin_dirs: tuple[Path, ...],
-            trust_config: bool) -> None:  # fmt: skip
+            trust_config: bool, sensitive_pi: str | None) -> None:  # fmt: skip
     """Rewrite BASELINE_FILE in the current format by auditing TARGET.
 
     Keeps exactly the findings the old file matches today, under their current fingerprints;
@@ -152,6 +152,7 @@ def upgrade(ctx: click.Context, baseline_file: Path, target: Path, output: Path 
         plugin_dirs=list(plugin_dirs),
         as_of=as_of,
         inventory=list(inventory),
+        sensitive_pi=sensitive_pi,
     )
     cfg.baseline = baseline_file
     host = get_plugin_host(cfg.plugin_dirs)
