@@ -109,7 +109,7 @@ def compile_rules(
         operators=registry.operators,
         references=reference_map(),
     )
-    return compile_packs(
+    compiled = compile_packs(
         packs,
         env,
         as_of=config.as_of,
@@ -117,6 +117,11 @@ def compile_rules(
         disabled=config.disabled_rules,
         only=config.only_rules,
     )
+    if config.selection is not None and not config.selection.empty:
+        known = {str(src.data["id"]) for pack in packs for src in pack.rules}
+        compiled.rules, left_out = config.selection.apply(compiled.rules, known)
+        compiled.disabled.extend(left_out)
+    return compiled
 
 
 def collect(

@@ -77,6 +77,9 @@ class ProjectConfig:
     config_lines: Any = None
     """The config file's line locator (key path -> line), for errors found after reading."""
     raw: dict[str, Any] = field(default_factory=dict)
+    selection: Any = None
+    """The command line's rule selection (``--rule``, ``--severity``, ``--law``, ...: a
+    :class:`dsaudit.language.selection.RuleSelection`), applied after ``only``/``disable``."""
 
     def plugin_settings(self, name: str) -> Mapping[str, Any]:
         """The settings a plugin registered as section ``name`` (empty when not set).
@@ -250,6 +253,8 @@ def _looks_like_path(value: str) -> bool:
 
 
 def _apply_flags(cfg: ProjectConfig, flags: dict[str, Any]) -> None:
+    if flags.get("selection") is not None:
+        cfg.selection = flags["selection"]
     if flags.get("packs"):
         cfg.packs = list(flags["packs"])
     if flags.get("plugin_dirs"):

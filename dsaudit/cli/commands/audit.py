@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from dsaudit.cli.commands.echo import echo_report
-from dsaudit.cli.commands.options import input_options
+from dsaudit.cli.commands.options import input_options, selection_from, selection_options
 from dsaudit.cli.outcome import ExitCode
 from dsaudit.redaction.redact import redact_audit, redact_line
 from dsaudit.reports.stdout_guard import stdout_to_stderr
@@ -74,6 +74,7 @@ def pair_outputs(
 @click.command()
 @click.argument("target", default=".", type=click.Path(path_type=Path))
 @input_options
+@selection_options
 @click.option(
     "--format",
     "formats",
@@ -138,7 +139,8 @@ def pair_outputs(
 @click.pass_context
 def audit(ctx: click.Context, /, **options: Any) -> None:
     """Audit TARGET (a folder; default: the current folder) and report the results."""
-    request = AuditRequest(**options)
+    selection = selection_from(options)
+    request = AuditRequest(**options, selection=selection)
     verbose = request.verbose + (ctx.obj or {}).get("verbose", 0)
     ctx.obj["verbose"] = verbose
     ctx.exit(int(run_command(dataclasses.replace(request, verbose=verbose))))
@@ -171,6 +173,7 @@ class AuditRequest:
     explain_discovery: bool
     quiet: bool
     verbose: int
+    selection: Any = None
 
     def blocked_plugins(self) -> list[str]:
         """The NAMEs of ``-p no:NAME``."""
@@ -204,6 +207,7 @@ class AuditRequest:
             no_cache=self.no_cache,
             passes=self.passes,
             sensitive_pi=self.sensitive_pi,
+            selection=self.selection,
         )
 
 

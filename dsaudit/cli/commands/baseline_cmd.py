@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
-from dsaudit.cli.commands.options import input_options
+from dsaudit.cli.commands.options import input_options, selection_options
 from dsaudit.cli.outcome import ExitCode
 from dsaudit.redaction.redact import redact_line
 
@@ -21,6 +22,7 @@ def baseline() -> None:
 @baseline.command("create")
 @click.argument("target", default=".", type=click.Path(path_type=Path))
 @input_options
+@selection_options
 @click.option(
     "--output",
     "-o",
@@ -45,11 +47,11 @@ def baseline() -> None:
     "files that could not be read; default: yes).",
 )
 @click.pass_context
-def create(ctx: click.Context, target: Path, output: Path | None, config_file: Path | None,
+def create(ctx: click.Context, /, target: Path, output: Path | None, config_file: Path | None,
            packs: tuple[str, ...], as_of: dt.date | None, inventory: tuple[str, ...],
            waivers: Path | None, no_inline_suppressions: bool, plugin_dirs: tuple[Path, ...],
            trust_config: bool, sensitive_pi: str | None,
-           fail_on_error: bool | None) -> None:  # fmt: skip
+           fail_on_error: bool | None, **selection: Any) -> None:  # fmt: skip
     """Audit TARGET and write every failing finding to a baseline file (JSON).
 
     Findings that are waived or suppressed are not recorded. Pass the file to

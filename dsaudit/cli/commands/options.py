@@ -53,3 +53,37 @@ def input_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def selection_options(func: F) -> F:
+    """``--rule``, ``--skip-rule``, ``--severity``, ``--law``, ``--tag``: which rules run
+    (:mod:`dsaudit.language.selection`). Shared by ``audit``, ``baseline create`` and
+    ``rules list``; the command builds the selection with :func:`selection_from`."""
+    options = [
+        click.option("--rule", "select_rules", multiple=True, metavar="ID|GLOB",
+                     help="Run only these rules (repeatable, comma-separated; globs: 'CFG-*')."),
+        click.option("--skip-rule", "skip_rules", multiple=True, metavar="ID|GLOB",
+                     help="Do not run these rules (repeatable)."),
+        click.option("--severity", "select_severities", multiple=True, metavar="LEVEL",
+                     help="Only rules of these severities (critical, high, medium, low, info)."),
+        click.option("--law", "select_laws", multiple=True, metavar="CODE[:ARTICLE]",
+                     help="Only rules citing this law or article (PIPL, PIPL:38)."),
+        click.option("--tag", "select_tags", multiple=True, metavar="TAG",
+                     help="Only rules with this tag (repeatable)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def selection_from(options: dict[str, Any]) -> Any:
+    """The :class:`~dsaudit.language.selection.RuleSelection` of the popped option values."""
+    from dsaudit.language.selection import RuleSelection
+
+    return RuleSelection.from_options(
+        rules=options.pop("select_rules", ()),
+        skip=options.pop("skip_rules", ()),
+        severities=options.pop("select_severities", ()),
+        laws=options.pop("select_laws", ()),
+        tags=options.pop("select_tags", ()),
+    )

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from dsaudit.cli.commands.echo import echo
+from dsaudit.cli.commands.options import selection_from, selection_options
 
 
 def _shown(text: str) -> Any:
@@ -57,23 +58,23 @@ def rules() -> None:
 
 @rules.command("list")
 @click.option("--pack", "packs", multiple=True, help="Only these packs (name or path).")
-@click.option("--law", help="Only rules citing this law (e.g. PIPL).")
-@click.option("--severity", type=click.Choice(["critical", "high", "medium", "low", "info"]))
-@click.option("--tag", help="Only rules with this tag.")
+@selection_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def list_rules(packs: tuple[str, ...], law: str | None, severity: str | None, tag: str | None,
-               as_json: bool) -> None:  # fmt: skip
-    """List rules: id, severity, articles, title."""
+def list_rules(packs: tuple[str, ...], as_json: bool, **selection: Any) -> None:
+    """List rules: id, severity, articles, title.
+
+    Takes the audit's rule selection (--rule, --skip-rule, --severity, --law, --tag), so
+    'dsaudit rules list --law PIPL:38 --severity critical' previews what
+    'dsaudit audit --law PIPL:38 --severity critical' runs.
+    """
     _, compiled = _compiled(packs)
-    rows = []
-    for pack, rule, _ in compiled:
-        if law and not any(r.law.lower() == law.lower() for r in rule.refs):
-            continue
-        if severity and rule.severity != severity:
-            continue
-        if tag and tag not in rule.tags:
-            continue
-        rows.append((pack, rule))
+    chosen = selection_from(selection)
+    if chosen.empty:
+        rows = [(pack, rule) for pack, rule, _ in compiled]
+    else:
+        kept, _ = chosen.apply([rule for _, rule, _ in compiled], [r.id for _, r, _ in compiled])
+        ids = {r.id for r in kept}
+        rows = [(pack, rule) for pack, rule, _ in compiled if rule.id in ids]
     if as_json:
         click.echo(json.dumps([
             {"id": r.id, "pack": p.name, "severity": str(r.severity), "title": r.title,
