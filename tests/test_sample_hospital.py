@@ -94,7 +94,6 @@ def test_exact_failing_results(audit: AuditResult) -> None:
         ("XB-CERT-TERM", "a-cert-lab-jp"),
         # two audits in a row by the same professional body are allowed
         ("AUDIT-ROTATION", "a-pi-audit-2025"),
-        ("AUDIT-ROTATION", "a-pi-audit-2023"),
         ("AUDIT-PIPO-CONTACT", "Huaxia Health Group"),
     ],
 )
