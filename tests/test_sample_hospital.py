@@ -6,6 +6,7 @@ When a rule or the sample changes on purpose, update both.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -48,6 +49,12 @@ EXPECTED_FAILURES = {
     ("CSL-SECURITY-OWNER", "cctv", "fail"),
     ("CFG-PLAINTEXT-SECRETS", "configs/app/.env", "fail"),
     ("CFG-PI-IN-CONFIG", "configs/his/test-fixtures.yaml", "fail"),
+    # 17. a CIIO exporting under a PI export certificate (certification is not open to CIIOs)
+    ("XB-ASSESS", "xb-lab-jp", "fail"),
+    ("CSL-CIIO-EXPORT-ASSESSMENT", "xb-lab-jp", "fail"),
+    ("XB-CERT-ELIGIBLE", "xb-lab-jp", "fail"),
+    # 18. the PIPO reported on 2025-09-15, after the 2025-08-29 deadline
+    ("AUDIT-PIPO-FILED-ON-TIME", "Huaxia Health Group", "fail"),
 }
 
 
@@ -80,6 +87,14 @@ def test_exact_failing_results(audit: AuditResult) -> None:
         ("MPL-GUARDIAN-CONSENT", "pediatrics"),
         ("CIIR-ANNUAL-ASSESSMENT", "Huaxia Health Group"),
         ("NDSMR-ANNUAL-ASSESSMENT", "Huaxia Health Group"),
+        # the certificate itself: its last day of validity is the audit date, within scope
+        ("XB-CERT-VALID", "xb-lab-jp"),
+        ("XB-APPROVAL-VALID", "xb-lab-jp"),
+        ("XB-CERT-SCOPE", "xb-lab-jp"),
+        ("XB-CERT-TERM", "a-cert-lab-jp"),
+        # two audits in a row by the same professional body are allowed
+        ("AUDIT-ROTATION", "a-pi-audit-2025"),
+        ("AUDIT-PIPO-CONTACT", "Huaxia Health Group"),
     ],
 )
 def test_compliant_items_pass(audit: AuditResult, rule_id: str, resource_id: str) -> None:
@@ -91,7 +106,19 @@ def test_compliant_items_pass(audit: AuditResult, rule_id: str, resource_id: str
 
 def test_the_hr_transfer_is_not_judged_by_the_ciio_export_rule(audit: AuditResult) -> None:
     ids = {r.resource_id for r in audit.results if r.rule_id == "CSL-CIIO-EXPORT-ASSESSMENT"}
-    assert ids == {"xb-research-sg"}
+    assert ids == {"xb-research-sg", "xb-lab-jp"}
+
+
+def test_the_certificate_expires_the_day_after_the_audit(audit: AuditResult) -> None:
+    """Issued 2023-06-01: the audit date 2026-06-01 is its last day (three calendar years)."""
+    later = build_config(SAMPLE)
+    later.as_of = dt.date(2026, 6, 2)
+    statuses = {
+        (r.rule_id, str(r.status))
+        for r in run_audit(later).results
+        if r.resource_id == "xb-lab-jp" and r.rule_id in ("XB-CERT-VALID", "XB-APPROVAL-VALID")
+    }
+    assert statuses == {("XB-CERT-VALID", "fail"), ("XB-APPROVAL-VALID", "fail")}
 
 
 def test_readme_names_every_failing_rule() -> None:

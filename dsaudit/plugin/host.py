@@ -48,6 +48,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "dsaudit.sources.plugin",
     "dsaudit.language.checks",
     "dsaudit.language.checks_time",
+    "dsaudit.language.checks_audits",
     "dsaudit.reports.plugin",
     "dsaudit.reports.console",
     "dsaudit.cli.commands.plugin",
