@@ -61,7 +61,7 @@ TEENS_ONLY = {"minors_users": 50000, "minors_under_14_users": 0, "minors_14_to_1
         ("MINREG-ANNUAL-AUDIT", {"minors_users": 0}, None),
         (
             "MINREG-PLATFORM-DUTIES",
-            {"is_large_platform": True, "minors_14_to_17_users": 50000},
+            {"minors_14_to_17_users": 10_000_000},
             Status.FAIL,
         ),
     ],
