@@ -49,6 +49,16 @@ EXPECTED_FAILURES = {
     # organization and records
     ("PIPL-COMPLIANCE-AUDIT", ORG),
     ("PIPL-PIA-RETENTION", "pia-analytics"),
+    # minors' platform (inventory/organization.yaml, last block): 2.1M monthly active minors
+    # meet the Identification Measures 2026 Art. 6; no evidence of the Art. 20 duties, and the
+    # last social-responsibility report (2024-04-20) is more than a year old
+    ("MINREG-PLATFORM-DUTIES", ORG),
+    ("MINREG-PLATFORM-SR-REPORT", ORG),
+    # incidents (inventory/incidents-grading.yaml): 1.2M parents' phone numbers leaked, graded
+    # general; the Grading Guide makes a leak of 1M or more at least relatively major. The
+    # authority may order an audit after such an incident (an info note).
+    ("INC-GRADE-CONSISTENT", "inc-2026-05-export"),
+    ("AUDIT-ORDERED", "inc-2026-05-export"),
     # transfers: 137,000 individuals and 12,000 individuals' sensitive PI counted in 2026
     ("PIPL-SHARING-SEPARATE-CONSENT", "t-bookstore-cn"),
     ("XB-ASSESS", "t-voice-jp"),
@@ -71,6 +81,9 @@ EXPECTED_PASSES = {
     ("PIPL-NOTICE", ORG),
     ("PIPL-TRAINING", ORG),
     ("CFG-LOG-RETENTION", "config/logging/loki.yaml"),
+    ("MINREG-ANNUAL-AUDIT", ORG),  # minors-audit-2025 (2025-09-01) is within a calendar year
+    ("INC-GRADED", "inc-2026-05-export"),
+    ("INC-GRADED", "inc-2026-03"),
 }
 
 
@@ -112,3 +125,26 @@ def test_a_compliant_export_flips_when_volumes_grow(tmp_path: Path) -> None:
     got = {(r.rule_id, r.resource_id): r.status for r in result.results}
     assert got[("XB-ASSESS", "t-analytics-us")] is Status.FAIL
     assert ("XB-SCC-CERT", "t-analytics-us") not in got
+
+
+def test_the_grading_and_platform_findings_follow_the_facts(tmp_path: Path) -> None:
+    """inc-2026-05-export passes once graded relatively major; under 1M monthly active minors
+    (and 9M registered minors, a service not only for minors) the platform rules do not apply."""
+    copy = tmp_path / "consumer-app"
+    shutil.copytree(SAMPLE, copy)
+    incidents = copy / "inventory" / "incidents-grading.yaml"
+    incidents.write_text(
+        incidents.read_text("utf-8").replace("grade: general", "grade: relatively_major"), "utf-8"
+    )
+    org = copy / "inventory" / "organization.yaml"
+    org.write_text(
+        org.read_text("utf-8").replace(
+            "minors_monthly_active_users: 2100000", "minors_monthly_active_users: 999999"
+        ),
+        "utf-8",
+    )
+    result = run_audit(build_config(copy))
+    got = {(r.rule_id, r.resource_id): r.status for r in result.results}
+    assert got[("INC-GRADE-CONSISTENT", "inc-2026-05-export")] is Status.PASS
+    assert ("MINREG-PLATFORM-DUTIES", ORG) not in got
+    assert ("MINREG-PLATFORM-SR-REPORT", ORG) not in got

@@ -23,14 +23,16 @@ ORG = "Minors Test Co."
 ADULTS = {"id": "adults", "legal_basis": "contract", "fields": [{"name": "n", "category": "name"}]}
 
 
-def audit_result(tmp_path: Path, organization: dict[str, Any], **sections: Any) -> AuditResult:
+def audit_result(
+    tmp_path: Path, organization: dict[str, Any], as_of: str = "2026-06-01", **sections: Any
+) -> AuditResult:
     """Write an inventory and a ``dsaudit.yaml`` in ``tmp_path`` and audit it."""
     (tmp_path / "inventory").mkdir()
     inventory = {"version": 1, "organization": {"name": ORG, **organization}, **sections}
     (tmp_path / "inventory" / "inventory.yaml").write_text(yaml.safe_dump(inventory), "utf-8")
     config = {
         "version": 1,
-        "as_of": "2026-06-01",
+        "as_of": as_of,
         "packs": ["minors", "pipl"],
         "inventory": ["inventory/*.yaml"],
     }
@@ -61,7 +63,7 @@ TEENS_ONLY = {"minors_users": 50000, "minors_under_14_users": 0, "minors_14_to_1
         ("MINREG-ANNUAL-AUDIT", {"minors_users": 0}, None),
         (
             "MINREG-PLATFORM-DUTIES",
-            {"is_large_platform": True, "minors_14_to_17_users": 50000},
+            {"minors_14_to_17_users": 10_000_000},
             Status.FAIL,
         ),
     ],
@@ -243,3 +245,18 @@ def test_guardian_consent_messages(
     result = audit_result(tmp_path, {}, datasets=[{**PUPILS, **dataset}])
     (failed,) = [r for r in result.results if r.rule_id == rule]
     assert failed.message == expected
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [("2026-03-31", None), ("2026-04-01", Status.FAIL)],
+    ids=["before-the-measures", "from-the-measures"],
+)
+@pytest.mark.parametrize("rule", ["MINREG-PLATFORM-DUTIES", "MINREG-PLATFORM-SR-REPORT"])
+def test_platform_rules_start_with_the_identification_measures(
+    tmp_path: Path, rule: str, as_of: str, expected: Status | None
+) -> None:
+    """No platform could be identified before the 2026 Measures took effect (2026-04-01)."""
+    result = audit_result(tmp_path, {"minors_users": 20_000_000}, as_of=as_of)
+    got = {(r.rule_id, r.resource_id): r.status for r in result.results}
+    assert got.get((rule, ORG)) is expected
