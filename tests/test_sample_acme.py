@@ -17,6 +17,8 @@ from dsaudit.project.config import build_config
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_configs" / "acme-retail"
 
 EXPECTED_FAILURES = {
+    ("AFL-APP-FILING", "member-app"),
+    ("AFL-REAL-IDENTITY", "live-commerce"),
     ("AUDIT-ORDERED", "INC-2026-019"),
     ("CFG-DB-SSLMODE", "configs/database/orders-mysql.yaml"),
     ("CFG-ENCRYPTION-AT-REST", "configs/database/orders-mysql.yaml"),
@@ -145,3 +147,18 @@ def test_findings_point_at_lines_and_articles(audit: AuditResult) -> None:
     assert refs == ["CSL Art. 23(3) [formerly Art. 21]"]
     consent = by_key[("PIPL-SENSITIVE-SEPARATE-CONSENT", "face-pay-members")]
     assert consent.location.file is not None and consent.location.file.startswith("inventory/")
+
+
+def test_anti_fraud_facts_from_their_own_file(audit: AuditResult) -> None:
+    by_key = {(r.rule_id, r.resource_id): r for r in audit.results}
+    streaming = by_key[("AFL-REAL-IDENTITY", "live-commerce")]
+    assert streaming.location.file == "inventory/anti-fraud.yaml"
+    assert "live_streaming" in streaming.message
+    assert by_key[("AFL-REAL-IDENTITY", "member-community")].status is Status.PASS
+    assert by_key[("AFL-FRAUD-ACCOUNTS", "live-commerce")].status is Status.PASS
+    # the own fleet's dispatch app records no internet_facing: not checked for a filing
+    dispatch = by_key.get(("AFL-APP-FILING", "dispatch"))
+    assert dispatch is None or dispatch.status is Status.NOT_APPLICABLE
+    # Acme holds transaction records (orders), and its evidence of the mechanism is current
+    mechanism = by_key[("AFL-PI-FRAUD-PREVENTION", "Acme Retail (Shanghai) Co., Ltd.")]
+    assert mechanism.status is Status.PASS

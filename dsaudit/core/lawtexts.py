@@ -90,6 +90,7 @@ TEXTS: tuple[LawText, ...] = (
     LawText("MPL", "2024", "minors-law-2024.md", None, None),
     LawText("MINREG", "2024", "minors-online-regs-2024.md", _day("2024-01-01"), None),
     LawText("CSR", "2022", "cybersecurity-review-2022.md", _day("2022-02-15"), None),
+    LawText("AFL", "2022", "anti-fraud-2022.md", _day("2022-12-01"), None),
 )
 """Every shipped text (dsaudit/data/law/README.md). MPL ships only its 2024 text, used for
 every date."""

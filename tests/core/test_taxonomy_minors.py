@@ -58,7 +58,16 @@ def tax() -> Taxonomy:
 def test_the_old_categories_keep_their_place(tax: Taxonomy) -> None:
     assert len(OLD_PARENTS) == 87
     assert {name: tax.node(name).parent for name in OLD_PARENTS} == OLD_PARENTS
-    assert set(tax.names()) - set(OLD_PARENTS) == {"minor_14_to_17"}
+    # added since: minor_14_to_17, and the two categories AFL Art. 29(2) names (anti-fraud pack)
+    assert set(tax.names()) - set(OLD_PARENTS) == {
+        "minor_14_to_17", "logistics_record", "matchmaking_record",
+    }  # fmt: skip
+
+
+def test_the_anti_fraud_categories_are_general_pi(tax: Taxonomy) -> None:
+    for name in ("logistics_record", "matchmaking_record"):
+        assert tax.node(name).parent == "general_pi"
+        assert tax.is_personal(name) and not tax.is_sensitive(name)
 
 
 def test_minor_under_14_stays_sensitive_pi_of_its_own_class(tax: Taxonomy) -> None:
