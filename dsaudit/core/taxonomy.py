@@ -52,7 +52,9 @@ __all__ = [
 
 PERSONAL = "personal_information"
 SENSITIVE = "sensitive_pi"
-_NODE_KEYS = frozenset({"name", "parent", "label", "label_zh", "source", "note", "sensitivity"})
+_NODE_KEYS = frozenset(
+    {"name", "parent", "label", "label_zh", "source", "note", "sensitivity", "aliases"}
+)
 _REQUIRED_KEYS = ("name", "parent", "label", "label_zh", "source")
 
 
@@ -68,6 +70,9 @@ class Category:
     note: str | None = None
     sensitivity: Mapping[str, Reading] | None = None
     """What the node itself states per profile (inherited where absent)."""
+    aliases: tuple[str, ...] = ()
+    """Words people write for this category (``income`` for ``asset_record``): only for
+    "did you mean" suggestions; an inventory must still use the category's name."""
 
 
 class Taxonomy:
@@ -182,6 +187,7 @@ class Taxonomy:
                     source=str(raw["source"]),
                     note=None if raw.get("note") is None else str(raw["note"]),
                     sensitivity=parse_readings(raw.get("sensitivity"), f"{source}: nodes[{index}]"),
+                    aliases=tuple(str(a).lower() for a in raw.get("aliases") or ()),
                 )
             )
         return cls(
@@ -294,6 +300,9 @@ class Taxonomy:
         wanted = name.strip().lower().replace("-", "_").replace(" ", "_")
         if wanted in self._nodes:
             return wanted
+        for node in self._nodes.values():  # meaning before spelling: income -> asset_record
+            if wanted in node.aliases:
+                return node.name
         matches = difflib.get_close_matches(wanted, self._nodes, n=1, cutoff=0.75)
         if matches:
             return matches[0]

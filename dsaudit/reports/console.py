@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from dsaudit.core.models import AuditResult, Status
+from dsaudit.core.models import AuditResult, Result, Status
 from dsaudit.core.names import terminal_text
 from dsaudit.plugin.hookspecs import hookimpl
 from dsaudit.redaction.redact import redact_text
@@ -80,10 +80,16 @@ def error_lines(audit: AuditResult) -> list[str]:
     for r in sort_results(audit.errors) + [
         r for r in sort_results(audit.results) if r.status is Status.ERROR
     ]:
-        where = str(r.location) if r.location.file else f"{r.resource_kind} {r.resource_id}"
-        what = r.message if r.message.startswith(where) else f"{where}: {r.message}"
-        lines.append(terminal_text(redact_text(f"dsaudit: error: {r.rule_id} {what}")))
+        lines.append(terminal_text(redact_text(f"dsaudit: error: {error_text(r)}")))
     return lines
+
+
+def error_text(r: Result) -> str:
+    """``RULE place: message``, naming the place once (a parser's message often starts with
+    it already)."""
+    where = str(r.location) if r.location.file else f"{r.resource_kind} {r.resource_id}"
+    what = r.message if r.message.startswith(where) else f"{where}: {r.message}"
+    return f"{r.rule_id} {what}"
 
 
 SUMMARY_FINDINGS = 20

@@ -18,7 +18,13 @@ from rich.text import Text
 from dsaudit.core.models import AuditResult, Result, Status
 from dsaudit.core.names import terminal_text
 from dsaudit.redaction.redact import redact_audit
-from dsaudit.reports.console import SEVERITY_STYLE, STATUS_STYLE, error_lines, summary_line
+from dsaudit.reports.console import (
+    SEVERITY_STYLE,
+    STATUS_STYLE,
+    error_lines,
+    error_text,
+    summary_line,
+)
 from dsaudit.reports.ordering import sort_results
 from dsaudit.reports.records import (
     NOT_ASSURED,
@@ -169,7 +175,7 @@ class RichConsoleReport:
             Text(f"Errors ({len(audit.errors)}): the audit is incomplete", style="bold magenta")
         )
         for r in sort_results(audit.errors):
-            console.print(_text(f"  {r.rule_id} {r.location}: {r.message}"))
+            console.print(_text(f"  {error_text(r)}"))
             if verbose and r.detail:
                 console.print(_text(r.detail))
         console.print()

@@ -9,7 +9,10 @@ files, taxonomy categories, references between records) and turns every record i
 
 Every problem is collected, and all of them are raised together as one
 :class:`~dsaudit.core.errors.InventoryError` whose ``errors`` attribute lists one
-``InventoryError`` per problem, each naming file and line.
+``InventoryError`` per problem, each naming file and line. With ``keep_valid=True`` (what an
+audit uses) nothing is raised: a record that breaks the schema, names an unknown category or
+fails a check of its facts is left out and its problem is returned in ``Inventory.problems``,
+and every other record is kept, so one bad record does not silence every inventory rule.
 
 Validation is two-speed: :func:`compile_fast_check` turns the same JSON Schema into plain
 Python predicates that accept valid records quickly (jsonschema takes about a minute for 100,000
@@ -68,6 +71,10 @@ class Inventory:
     """Organization first, then records in file order."""
     files: list[str] = field(default_factory=list)
     """Display paths of the files read, in the order given."""
+    problems: list[InventoryError] = field(default_factory=list)
+    """With ``keep_valid``: every problem (the records concerned are not in ``resources``)."""
+    truncated: int = 0
+    """Problems beyond ``MAX_ERRORS`` that were counted but not kept."""
 
     def of_kind(self, kind: str) -> list[Resource]:
         """The resources of one kind, in load order."""
@@ -131,6 +138,8 @@ class _Loader:
         self.resources: list[Resource] = []
         self.ids: dict[str, dict[str, Resource]] = {section: {} for section in SECTIONS}
         self.categories = frozenset(taxonomy.names())
+        self.flagged: set[int] = set()
+        """``id()`` of the resources a problem was found in (left out with ``keep_valid``)."""
 
     # -- problems -------------------------------------------------------------------
     def problem(self, message: str, file: str | None, line: int | None = None) -> None:
@@ -145,6 +154,7 @@ class _Loader:
         self.problem(message, file, line)
 
     def at(self, res: Resource, path: Sequence[PathKey], message: str) -> None:
+        self.flagged.add(id(res))
         self.problem(message, res.file, _line(res.locator, (*res.base_path, *path)))
 
     # -- reading --------------------------------------------------------------------
@@ -180,20 +190,31 @@ class _Loader:
             )
             return
         check = validator()
+        invalid: set[tuple[str, int]] = set()
         if not check.fast_document(data):  # also turns YAML dates into ISO strings
             found: list[tuple[tuple[PathKey, ...], str]] = []
             _normalise(data, found)
             if not found:
                 found.extend(check.errors(data))
-            for path, message in found:
-                self.skip(message, display, _line(locator, path))
-            if found:
-                return
+            records = [_record_of(path) for path, _ in found]
+            if found and all(records):
+                # Only some records are wrong: they are left out, the rest is loaded.
+                for (path, message), record in zip(found, records, strict=True):
+                    assert record is not None
+                    invalid.add(record)
+                    self.problem(message, display, _line(locator, path))
+            else:
+                for path, message in found:
+                    self.skip(message, display, _line(locator, path))
+                if found:
+                    return
         meta = {"source": "inventory", "format": fmt, "document": document.index}
         if "organization" in data:
             self.add_organization(display, locator, data["organization"], meta)
         for section, kind in SECTIONS.items():
             for index, record in enumerate(data.get(section, ())):
+                if (section, index) in invalid:
+                    continue
                 res = Resource(
                     kind=kind,
                     id=record["id"],
@@ -276,11 +297,19 @@ class _Loader:
                                 res, path, _dangling(section, res.id, key, item, known, target_text)
                             )
 
-    def result(self, files: list[str]) -> Inventory:
-        if self.problems:
+    def result(self, files: list[str], keep_valid: bool = False) -> Inventory:
+        if self.problems and not keep_valid:
             raise _combined(self.problems, self.truncated)
         resources = [self.org_resource] if self.org_resource else []
-        return Inventory(self.organization, [*resources, *self.resources], files)
+        kept = [r for r in [*resources, *self.resources] if id(r) not in self.flagged]
+        return Inventory(self.organization, kept, files, list(self.problems), self.truncated)
+
+
+def _record_of(path: Sequence[PathKey]) -> tuple[str, int] | None:
+    """``(section, index)`` when a schema problem lies inside one record of a section."""
+    if len(path) >= 2 and path[0] in SECTIONS and isinstance(path[1], int):
+        return str(path[0]), path[1]
+    return None
 
 
 def _dangling(section: str, rid: str, key: str, item: str, known: set[str], where: str) -> str:
@@ -331,6 +360,7 @@ def load_inventory(
     jobs: int = 1,
     cache: ParseCache | None = None,
     digests: dict[str, str] | None = None,
+    keep_valid: bool = False,
 ) -> Inventory:
     """Load, validate and merge inventory files into resources.
 
@@ -343,7 +373,9 @@ def load_inventory(
     :param cache: the parse cache of ``--cache``, if any.
     :param digests: if given, filled with display path -> SHA-256 of every file that could be
         read (also when the inventory has problems), from the one read that parsed it.
-    :raises InventoryError: with ``errors`` listing every problem (file:line each).
+    :param keep_valid: return the valid records with the problems instead of raising.
+    :raises InventoryError: with ``errors`` listing every problem (file:line each), unless
+        ``keep_valid``.
     """
     loader = _Loader(root, limits, taxonomy)
     displays = [loader.display(path) for path in files]
@@ -365,7 +397,7 @@ def load_inventory(
     finally:
         if gc_was_enabled:
             gc.enable()
-    return loader.result(displays)
+    return loader.result(displays, keep_valid)
 
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024

@@ -62,6 +62,7 @@ class InventorySource:
                 jobs=ctx.config.jobs,
                 cache=ctx.cache,
                 digests=digests,
+                keep_valid=True,
             )
         except InventoryError as exc:
             _record_inputs(ctx, root, files, digests)
@@ -73,6 +74,12 @@ class InventorySource:
             yield _error(exc)
             return
         _record_inputs(ctx, root, files, digests)
+        for problem in inventory.problems:  # those records are left out; the rest is audited
+            yield _error(problem)
+        if inventory.truncated:
+            yield _error(
+                InventoryError(f"... and {inventory.truncated} more inventory problems not listed")
+            )
         for res in inventory.resources:
             if res.kind == "system":
                 ctx.systems.append(dict(res.attributes))
