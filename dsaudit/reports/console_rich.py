@@ -7,7 +7,6 @@ one-line summary of ``-q``, do not pay for importing rich.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,7 +47,7 @@ class RichConsoleReport:
 
     def render(self, audit: AuditResult, options: Mapping[str, Any]) -> str:
         audit = redact_audit(audit)
-        color = bool(options.get("color", False)) and "NO_COLOR" not in os.environ
+        color = bool(options.get("color", False))  # the CLI applies --color, NO_COLOR, FORCE_COLOR
         buffer = io.StringIO()
         console = Console(
             file=buffer,

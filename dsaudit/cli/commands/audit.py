@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,6 +135,9 @@ def pair_outputs(
 @click.option("--explain-discovery", is_flag=True,
               help="List the files the audit would read (with their parser) and every path it "
                    "leaves out with the reason, then stop without auditing.")  # fmt: skip
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              help="Colour the console output: auto (a terminal, unless NO_COLOR is set; "
+                   "FORCE_COLOR forces it), always or never.")  # fmt: skip
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", count=True, help="More detail.")
 @click.pass_context
@@ -171,6 +175,7 @@ class AuditRequest:
     passes: str | None
     blocked: tuple[str, ...]
     explain_discovery: bool
+    color: str
     quiet: bool
     verbose: int
     selection: Any = None
@@ -235,7 +240,7 @@ def run_command(request: AuditRequest) -> ExitCode:
         print_explanation(cfg, get_plugin_host(cfg.plugin_dirs, blocked=blocked))
         return ExitCode.OK
     pairs = cfg.outputs or [("console", None)]
-    stdout_tty = sys.stdout.isatty()
+    stdout_tty = use_color(request.color, sys.stdout.isatty())
     # Plugin code runs from here on: whatever it prints goes to stderr, never into a report
     # written to stdout (dsaudit.reports.stdout_guard); the reports reach stdout after the block.
     with stdout_to_stderr():
@@ -249,8 +254,23 @@ def run_command(request: AuditRequest) -> ExitCode:
             shown, pairs, host, request.quiet, request.verbose, stdout_tty
         )
         summary = console_summary(shown, host, request.quiet, request.verbose, stdout_tty, rendered)
-    write_failed = emit_reports(shown, rendered, summary, request.quiet) or render_failed
+    write_failed = (
+        emit_reports(shown, rendered, summary, request.quiet, stdout_tty) or render_failed
+    )
     return max(code, ExitCode.INCOMPLETE) if write_failed else code
+
+
+def use_color(choice: str, is_tty: bool) -> bool:
+    """Whether the console output is coloured: ``--color always|never`` decide; ``auto``
+    follows ``FORCE_COLOR`` (set and not empty: on), then ``NO_COLOR`` (set: off), then
+    whether standard output is a terminal (https://no-color.org, https://force-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if "NO_COLOR" in os.environ:
+        return False
+    return is_tty
 
 
 def check_formats(pairs: list[tuple[str, Path | None]], host: PluginHost) -> None:
@@ -355,6 +375,7 @@ def emit_reports(
     rendered: list[tuple[str, Path | None, str | bytes]],
     summary: str | None,
     quiet: bool,
+    color: bool = False,
 ) -> bool:
     """Write the rendered reports (stdout or files); a failed write does not stop the others.
 
@@ -368,7 +389,7 @@ def emit_reports(
     written: list[tuple[str, Path]] = []
     for fmt, path, text in rendered:
         if path is None:
-            echo_report(fmt, text)
+            echo_report(fmt, text, color)
             continue
         try:
             write_atomic(path, text)
@@ -380,7 +401,7 @@ def emit_reports(
     for warning in result.warnings:
         click.echo(redact_line(f"dsaudit: warning: {warning}"), err=True)
     if summary is not None:
-        click.echo(summary, nl=False)
+        click.echo(summary, nl=False, color=color)
         if not quiet:
             for fmt, path in written:
                 click.echo(redact_line(f"wrote {fmt} report to {path}"))

@@ -26,9 +26,9 @@ the console reporter escapes input itself (and colours with escape sequences of 
 """
 
 
-def echo_report(fmt: str, text: str | bytes) -> None:
+def echo_report(fmt: str, text: str | bytes, color: bool = False) -> None:
     """Write a rendered report to standard output; plain-text formats are made terminal-safe."""
     shown = text if isinstance(text, str) else text.decode("utf-8")
     if fmt in PLAIN_TEXT_FORMATS:
         shown = terminal_text(shown)
-    click.echo(shown, nl=False)
+    click.echo(shown, nl=False, color=True if color else None)  # click strips styles off a tty
