@@ -90,3 +90,12 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
         code, err = _piped(*args)
         assert err == "", (args, err)  # no "internal error: BrokenPipeError ... a bug"
         assert code in (0, 1, 141), (args, code)
+
+
+def test_init_lists_every_shipped_pack(tmp_path: Path) -> None:
+    assert run("init", tmp_path / "p").exit_code == 0
+    text = (tmp_path / "p" / "dsaudit.yaml").read_text("utf-8")
+    head = text.split("packs: []", 1)[0].splitlines()
+    comment = " ".join(line.lstrip("# ") for line in head if line.startswith("#   "))
+    shipped = sorted(p.name for p in (REPO_ROOT / "rules").iterdir() if (p / "pack.yaml").is_file())
+    assert [name.strip() for name in comment.split(",")] == shipped

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import string
+import textwrap
 from importlib import resources
 from pathlib import Path
 
@@ -24,8 +25,17 @@ def render_template(name: str, organization: str, today: dt.date) -> str:
         "today": today.isoformat(),
         "expires": (today + dt.timedelta(days=90)).isoformat(),
         "year": str(today.year),
+        "packs": shipped_pack_list(),
     }
     return string.Template(text).substitute(values)
+
+
+def shipped_pack_list() -> str:
+    """Every shipped pack's name, wrapped as YAML comment lines (``# csl, dsl, ...``)."""
+    from dsaudit.language.packs import builtin_pack_paths
+
+    names = ", ".join(sorted(path.name for path in builtin_pack_paths()))
+    return "\n".join("#   " + line for line in textwrap.wrap(names, 92, break_on_hyphens=False))
 
 
 def write_starter(folder: Path, organization: str, today: dt.date, force: bool) -> list[Path]:
