@@ -89,9 +89,11 @@ class RichConsoleReport:
         for status in columns:
             table.add_column(status.replace("_", " "), justify="right")
         table.add_column("score", justify="right")
+        table.add_column("crit/high", justify="right")
         for law in s.laws:
             score = f"{law.score * 100:.0f}%" if law.score is not None else "-"
-            table.add_row(_text(law.law), *(str(law.counts[x]) for x in columns), score)
+            worst = f"{law.failing['critical']}/{law.failing['high']}"
+            table.add_row(_text(law.law), *(str(law.counts[x]) for x in columns), score, worst)
         console.print(table)
         sev = Table(title="Failing by severity", title_justify="left", show_edge=False)
         for name in s.by_severity:

@@ -201,6 +201,9 @@ def _law(law: LawSummary) -> dict[str, Any]:
         "score_text": f"{law.score:.0%}" if law.score is not None else "n/a",
         "passed": law.passed,
         "failed": law.failed,
+        "critical": law.failing["critical"],
+        "high": law.failing["high"],
+        "pass_rate_text": f"{law.pass_rate:.0%}" if law.pass_rate is not None else "n/a",
         "waived": law.counts[Status.WAIVED] + law.counts[Status.SUPPRESSED],
         "error": law.counts[Status.ERROR],
         "manual": law.counts[Status.MANUAL],
@@ -228,7 +231,9 @@ def _chart(laws: list[LawSummary]) -> dict[str, Any]:
                 "width": width,
                 "tone": tone,
                 "label": (
-                    f"{score:.0%} ({law.passed} of {law.passed + law.failed})"
+                    f"{score:.0%} weighted; {law.failing['critical']} critical, "
+                    f"{law.failing['high']} high failing ({law.passed} of "
+                    f"{law.passed + law.failed} passed)"
                     if score is not None
                     else "n/a (nothing tested)"
                 ),

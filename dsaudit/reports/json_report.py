@@ -24,7 +24,7 @@ from dsaudit.reports.records import (
 from dsaudit.reports.summary import summarize
 
 FORMAT_NAME = "dsaudit-report"
-FORMAT_VERSION = "1.3"
+FORMAT_VERSION = "1.4"
 """Minor bumps add fields; a major bump removes or changes one (the loader refuses it)."""
 _ONE_LINE = ("results", "errors", "rules", "waivers")
 

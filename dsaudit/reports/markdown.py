@@ -175,14 +175,16 @@ def _summary_tables(summary: Any) -> list[str]:
     ]
     if summary.laws:
         lines += [
-            "| Law | Score | Pass | Fail | Waived | Error | Manual | Not assured |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| Law | Score | Critical | High | Pass | Fail | Waived | Error | Manual "
+            "| Not assured |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for law in summary.laws:
             score = f"{law.score:.0%}" if law.score is not None else "n/a"
             waived = law.counts[Status.WAIVED] + law.counts[Status.SUPPRESSED]
             lines.append(
-                f"| {_cell(law.law)} | {score} | {law.passed} | {law.failed} | {waived} "
+                f"| {_cell(law.law)} | {score} | {law.failing['critical']} | {law.failing['high']} "
+                f"| {law.passed} | {law.failed} | {waived} "
                 f"| {law.counts[Status.ERROR]} | {law.counts[Status.MANUAL]} "
                 f"| {law.counts[NOT_ASSURED_KEY]} |"
             )

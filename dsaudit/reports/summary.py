@@ -1,7 +1,11 @@
 """Counts every report shows: by status, by severity, by law and by article, and the posture.
 
-A law's compliance score is ``passed / (passed + failed)`` over the results citing it; waived,
-suppressed, manual, error and not-applicable results count in neither term. A pass of a rule
+A law's compliance **score** is severity-weighted: ``Σ w·passed / Σ w·(passed + failed)`` over
+the results citing it, with weights critical 20, high 10, medium 4, low 2, info 1 (:data:`WEIGHTS`),
+so 664 critical failures cannot hide behind thousands of low passes. The unweighted
+``passed / (passed + failed)`` is kept as the **pass rate**, and every report shows the failing
+critical and high counts beside the score. Waived, suppressed, manual, error and not-applicable
+results count in neither term. A pass of a rule
 run with a parameter looser than the law (:attr:`Result.assured` false) is **not** a pass: it
 is counted as ``not_assured`` instead, in the totals, per law and per article, and is in
 neither term of the score. An article is ``fail`` when any result citing it fails, else
@@ -20,6 +24,8 @@ from dsaudit.core.models import AuditResult, Result, Severity, Status
 from dsaudit.reports.ordering import SEVERITY_ORDER, STATUS_ORDER
 
 UNKNOWN_LAW = "-"
+WEIGHTS: dict[str, int] = {"critical": 20, "high": 10, "medium": 4, "low": 2, "info": 1}
+"""Weight of a result in its law's score, by the rule's severity (docs/reports.md)."""
 NOT_ASSURED_KEY = NOT_ASSURED = "not_assured"
 """The count key of passes that are not assured (a loosened parameter)."""
 
@@ -38,6 +44,10 @@ class LawSummary:
 
     law: str
     counts: Counter[str] = field(default_factory=Counter)
+    failing: Counter[str] = field(default_factory=Counter)
+    """Failing results by severity."""
+    weighted_passed: int = 0
+    weighted_tested: int = 0
 
     @property
     def passed(self) -> int:
@@ -47,9 +57,27 @@ class LawSummary:
     def failed(self) -> int:
         return self.counts[Status.FAIL]
 
+    def add(self, key: str, severity: str, count: int = 1) -> None:
+        """Count ``count`` results of ``severity`` under ``key`` (a :func:`count_key`)."""
+        self.counts[key] += count
+        weight = WEIGHTS.get(severity, 0) * count
+        if key == Status.PASS:
+            self.weighted_passed += weight
+            self.weighted_tested += weight
+        elif key == Status.FAIL:
+            self.weighted_tested += weight
+            self.failing[severity] += count
+
     @property
     def score(self) -> float | None:
-        """passed / (passed + failed), or None when neither happened."""
+        """The severity-weighted score, or None when no weighted result passed or failed."""
+        if not self.weighted_tested:
+            return None
+        return round(self.weighted_passed / self.weighted_tested, 4)
+
+    @property
+    def pass_rate(self) -> float | None:
+        """passed / (passed + failed), unweighted, or None when neither happened."""
         tested = self.passed + self.failed
         return round(self.passed / tested, 4) if tested else None
 
@@ -73,6 +101,7 @@ class Summary:
     """Everything counted once, for all reporters."""
 
     total: int
+    """Every result evaluated: listed ones, passes only counted, not-applicable pairs."""
     by_status: dict[str, int]
     by_severity: dict[str, int]
     """Failing results only."""
@@ -84,11 +113,14 @@ class Summary:
     nothing was checked), else ``compliant``."""
     not_assured: int = 0
     """Passes of rules run with a parameter looser than the law (not in ``by_status["pass"]``)."""
+    listed: int = 0
+    """Results the report lists one by one (``total`` counts the rest too)."""
 
     def as_json(self) -> dict[str, Any]:
         """The ``summary`` object of the JSON report."""
         return {
             "total": self.total,
+            "listed": self.listed,
             "by_status": dict(self.by_status),
             "by_severity": dict(self.by_severity),
             "by_law": {
@@ -96,6 +128,9 @@ class Summary:
                     **{str(s): law.counts[s] for s in STATUS_ORDER},
                     NOT_ASSURED: law.counts[NOT_ASSURED],
                     "score": law.score,
+                    "pass_rate": law.pass_rate,
+                    "failing_critical": law.failing["critical"],
+                    "failing_high": law.failing["high"],
                 }
                 for law in self.laws
             },
@@ -124,7 +159,7 @@ def summarize(audit: AuditResult) -> Summary:
     laws: dict[str, LawSummary] = {}
     for result in audit.results:
         for law in _laws(result, audit):
-            laws.setdefault(law, LawSummary(law)).counts[count_key(result)] += 1
+            laws.setdefault(law, LawSummary(law)).add(count_key(result), str(result.severity))
     for rule in audit.rules.values():
         for ref in rule.refs:
             laws.setdefault(ref.law, LawSummary(ref.law))
@@ -133,10 +168,11 @@ def summarize(audit: AuditResult) -> Summary:
             listed_rule = audit.rules.get(rule_id)
             if listed_rule is not None and isinstance(count, int):
                 for law in {ref.law for ref in listed_rule.refs}:
-                    laws[law].counts[_counted_pass(audit, rule_id)] += count
+                    laws[law].add(_counted_pass(audit, rule_id), str(listed_rule.severity), count)
     posture = _posture(by_status)
     return Summary(
-        total=len(everything),
+        total=sum(by_status[str(s)] for s in STATUS_ORDER) + by_status[NOT_ASSURED],
+        listed=len(everything),
         by_status={str(s): by_status[s] for s in STATUS_ORDER},
         by_severity={str(s): by_severity[s] for s in SEVERITY_ORDER},
         laws=[laws[key] for key in sorted(laws)],

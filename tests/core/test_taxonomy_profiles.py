@@ -285,7 +285,7 @@ def test_the_cli_flag_and_the_json_report(make_tree: Tree, tmp_path: Path) -> No
     default = runner.invoke(cli, args)
     assert default.exit_code == 0, default.output
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert document["format_version"] == "1.3"
+    assert document["format_version"] == "1.4"
     assert document["metadata"]["taxonomy"] == {
         "sensitive_pi": PROFILE_45574,
         "title": "GB/T 45574-2025 数据安全技术 敏感个人信息处理安全要求",

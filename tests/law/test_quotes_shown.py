@@ -44,7 +44,7 @@ def test_json_rules_carry_the_quotes_of_the_refs_in_force(
     tmp_path: Path, as_of: str, expected: list[dict[str, Any]]
 ) -> None:
     document = json.loads(_audit(tmp_path, "json", as_of))
-    assert document["format_version"] == "1.3"
+    assert document["format_version"] == "1.4"
     rules = {r["id"]: r for r in document["rules"]}
     assert rules["CSL-LOG-RETENTION"]["verified"] == expected
     assert rules["INC-GRADED"]["verified"] == []  # the Measures' text does not ship

@@ -39,7 +39,7 @@ def test_executive_summary(audit: AuditResult) -> None:
     assert '<div class="posture incomplete" id="posture" data-posture="incomplete">' in page
     assert re.search(r'data-severity-count="critical"><div class="n">2<', page)
     assert re.search(r'data-status-count="waived">Waived: 1<', page)
-    assert "50% (2 of 4)" in page  # PIPL score in the chart
+    assert "32% weighted; 1 critical, 1 high failing (2 of 4 passed)" in page  # PIPL in the chart
     assert '<svg class="chart"' in page
 
 

@@ -25,7 +25,7 @@ def _document(audit: AuditResult) -> dict:
 def test_top_level_shape(audit: AuditResult) -> None:
     document = _document(audit)
     assert document["format"] == "dsaudit-report"
-    assert document["format_version"] == "1.3"
+    assert document["format_version"] == "1.4"
     assert sorted(document) == [
         "errors",
         "format",
@@ -44,7 +44,8 @@ def test_top_level_shape(audit: AuditResult) -> None:
 
 def test_summary_counts(audit: AuditResult) -> None:
     summary = _document(audit)["summary"]
-    assert summary["total"] == 15
+    assert summary["total"] == 16  # every result evaluated: the not-applicable one counted too
+    assert summary["listed"] == 15
     assert summary["by_status"] == {
         "fail": 5,
         "error": 3,
@@ -57,7 +58,9 @@ def test_summary_counts(audit: AuditResult) -> None:
     }
     assert summary["by_severity"] == {"critical": 2, "high": 2, "medium": 1, "low": 0, "info": 0}
     pipl = summary["by_law"]["PIPL"]
-    assert (pipl["pass"], pipl["fail"], pipl["score"]) == (2, 2, 0.5)
+    assert (pipl["pass"], pipl["fail"], pipl["pass_rate"]) == (2, 2, 0.5)
+    assert pipl["score"] == 0.3182  # weighted: 2 passes against a critical and a high failure
+    assert (pipl["failing_critical"], pipl["failing_high"]) == (1, 1)
     # CSL-SECRETS cites CSL and DSL: it counts for both laws.
     assert summary["by_law"]["DSL"]["fail"] == 2
     assert summary["posture"] == "incomplete"
