@@ -25,7 +25,7 @@ PACK_IDS = [p.name for p in PACK_DIRS]
 
 LAW_CODES = {
     "CSL", "DSL", "PIPL", "NDSMR", "CIIR", "SAM", "SCM", "CBDF", "CERT", "AUDIT", "INC", "MPL",
-    "MINREG", "MLPS", "CRYPTO", "GBT35273", "FRT", "CSR",
+    "MINREG", "MLPS", "CRYPTO", "GBT35273", "FRT", "CSR", "APPPI",
 }  # fmt: skip
 """The law codes rules may cite (docs/coverage.md explains each)."""
 
