@@ -32,6 +32,12 @@ EXPECTED_FAILURES = {
     ("MLPS-EVAL-L2", "centre-cameras"),
     ("PIPL-AUTOMATED-DECISION-OPTOUT", "recommender"),
     ("PIPL-PUBLIC-CAMERA-PURPOSE", "centre-cameras"),
+    # apps (inventory/apps.yaml): an e-book reader (type 35, needs no PI) requires a phone number
+    # and the device id and refuses its basic function without them; the main app records no
+    # basic-function behaviour (a low note)
+    ("APPPI-NECESSARY-SCOPE", "picture-books"),
+    ("APPPI-BASIC-FUNCTION", "picture-books"),
+    ("APPPI-APP-FACTS", "kids-app"),
     # datasets
     ("MPL-GUARDIAN-CONSENT", "voice-practice"),
     ("PIPL-MINOR-GUARDIAN-CONSENT", "voice-practice"),
@@ -71,6 +77,12 @@ EXPECTED_PASSES = {
     ("PIPL-NOTICE", ORG),
     ("PIPL-TRAINING", ORG),
     ("CFG-LOG-RETENTION", "config/logging/loki.yaml"),
+    # apps: the parents' mini program requires only the phone number (学习教育类) and works
+    # without the rest; the main app's required phone number is within its type too
+    ("APPPI-NECESSARY-SCOPE", "parent-mini"),
+    ("APPPI-BASIC-FUNCTION", "parent-mini"),
+    ("APPPI-APP-FACTS", "parent-mini"),
+    ("APPPI-NECESSARY-SCOPE", "kids-app"),
 }
 
 
@@ -112,3 +124,19 @@ def test_a_compliant_export_flips_when_volumes_grow(tmp_path: Path) -> None:
     got = {(r.rule_id, r.resource_id): r.status for r in result.results}
     assert got[("XB-ASSESS", "t-analytics-us")] is Status.FAIL
     assert ("XB-SCC-CERT", "t-analytics-us") not in got
+
+
+def test_the_reader_apps_finding_names_the_category_and_the_types_necessary_pi(
+    audit: AuditResult,
+) -> None:
+    """picture-books is an e-book reader (电子图书类, type 35): its basic function needs no PI."""
+    found = {(r.rule_id, r.resource_id): r for r in audit.results}
+    scope = found[("APPPI-NECESSARY-SCOPE", "picture-books")]
+    assert scope.message.startswith(
+        "App picture-books marks phone_number required for its basic function, which is beyond "
+        "the necessary PI of its type: 电子图书类 (35, ebook), whose basic function needs no "
+        "personal information."
+    )
+    assert {"phone_number", "device_id"} <= {e.value for e in scope.evidence}
+    assert str(scope.severity) == "high"
+    assert str(found[("APPPI-APP-FACTS", "kids-app")].severity) == "low"

@@ -48,6 +48,8 @@ EXPECTED_FAILURES = {
     ("CSL-SECURITY-OWNER", "cctv", "fail"),
     ("CFG-PLAINTEXT-SECRETS", "configs/app/.env", "fail"),
     ("CFG-PI-IN-CONFIG", "configs/his/test-fixtures.yaml", "fail"),
+    # 17. the patient app records no app type, required PI or basic-function behaviour (a note)
+    ("APPPI-APP-FACTS", "patient-app", "fail"),
 }
 
 
