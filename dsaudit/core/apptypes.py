@@ -6,7 +6,8 @@ with its basic function and the items of necessary PI mapped to taxonomy categor
 header says where the text comes from and what could not be confirmed). Rules read it through
 the operators ``app_type_known`` and ``within_necessary_pi`` (docs/rules.md).
 
-A type is named by its key (``online_shopping``) or its number (``6``, or ``"6"``).
+A type is named by its key (``online_shopping``), its number (``6``, or ``"6"``) or its Chinese
+name (``网上购物类``).
 """
 
 from __future__ import annotations
@@ -78,19 +79,23 @@ class AppType:
 class AppTypes:
     """The shipped app types, looked up by key or number."""
 
-    __slots__ = ("_by_key", "_by_number", "source")
+    __slots__ = ("_by_key", "_by_name", "_by_number", "source")
 
     def __init__(self, types: list[AppType], source: Mapping[str, Any]) -> None:
         self.source = dict(source)
         self._by_key: dict[str, AppType] = {}
         self._by_number: dict[int, AppType] = {}
+        self._by_name: dict[str, AppType] = {}
         for t in types:
             if t.key in self._by_key:
                 raise ValueError(f"app types: key {t.key!r} is used twice")
             if t.number in self._by_number:
                 raise ValueError(f"app types: number {t.number} is used twice")
+            if t.name_zh in self._by_name:
+                raise ValueError(f"app types: name {t.name_zh!r} is used twice")
             self._by_key[t.key] = t
             self._by_number[t.number] = t
+            self._by_name[t.name_zh] = t
 
     @classmethod
     def from_mapping(cls, data: Any, taxonomy: Taxonomy, source: str = "<app types>") -> AppTypes:
@@ -150,7 +155,7 @@ class AppTypes:
         return [t.key for t in self]
 
     def get(self, name: Any) -> AppType | None:
-        """The type named by a key, a number or a numeric string; None when there is none."""
+        """The type named by a key, a number (or numeric string) or its Chinese name; else None."""
         if isinstance(name, bool):
             return None
         if isinstance(name, int):
@@ -160,7 +165,7 @@ class AppTypes:
         text = name.strip()
         if text.isdigit() and text.isascii():
             return self._by_number.get(int(text))
-        return self._by_key.get(text)
+        return self._by_key.get(text) or self._by_name.get(text)
 
 
 @functools.cache

@@ -110,6 +110,7 @@ def test_types_confirmed_by_one_reprint_say_so() -> None:
 def test_lookup_by_key_number_and_numeric_string() -> None:
     types = load_app_types()
     assert types.get("online_shopping") is types.get(6) is types.get("6") is types.get(" 6 ")
+    assert types.get("网上购物类") is types.get(6)
     assert types.get("other") is None
     assert types.get(0) is None
     assert types.get(True) is None

@@ -457,6 +457,8 @@ CASES: list[tuple[str, Any, Any, bool]] = [
     # app_type_known: a key or number of dsaudit/data/app_necessary_pi.yaml (1 to 39).
     ("app_type_known", True, "online_shopping", True),
     ("app_type_known", True, "6", True),
+    ("app_type_known", True, "网上购物类", True),
+    ("app_type_known", True, "网上购物", False),
     ("app_type_known", True, 1, True),
     ("app_type_known", True, 39, True),
     ("app_type_known", True, 40, False),
