@@ -36,7 +36,7 @@ _TYPE_KEYS = frozenset(
     }
 )
 _ITEM_KEYS = frozenset({"zh", "categories", "mapping_note"})
-_REFERENCES = frozenset({"R1", "R2", "R3", "R4", "R5"})
+_REFERENCES = frozenset({"R1", "R2", "R3", "R4", "R5", "R6", "R7"})
 
 
 @dataclass(frozen=True, slots=True)
