@@ -19,6 +19,9 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample_configs" / "acme-retai
 EXPECTED_FAILURES = {
     ("AFL-APP-FILING", "member-app"),
     ("AFL-REAL-IDENTITY", "live-commerce"),
+    # the two apps record no app type, required PI or basic-function behaviour (a low note)
+    ("APPPI-APP-FACTS", "dispatch"),
+    ("APPPI-APP-FACTS", "member-app"),
     ("AUDIT-ORDERED", "INC-2026-019"),
     ("CFG-DB-SSLMODE", "configs/database/orders-mysql.yaml"),
     ("CFG-ENCRYPTION-AT-REST", "configs/database/orders-mysql.yaml"),

@@ -32,6 +32,12 @@ EXPECTED_FAILURES = {
     ("MLPS-EVAL-L2", "centre-cameras"),
     ("PIPL-AUTOMATED-DECISION-OPTOUT", "recommender"),
     ("PIPL-PUBLIC-CAMERA-PURPOSE", "centre-cameras"),
+    # apps (inventory/apps.yaml): an e-book reader (type 35, needs no PI) requires a phone number
+    # and the device id and refuses its basic function without them; the main app records no
+    # basic-function behaviour (a low note)
+    ("APPPI-NECESSARY-SCOPE", "picture-books"),
+    ("APPPI-BASIC-FUNCTION", "picture-books"),
+    ("APPPI-APP-FACTS", "kids-app"),
     # datasets
     ("MPL-GUARDIAN-CONSENT", "voice-practice"),
     ("PIPL-MINOR-GUARDIAN-CONSENT", "voice-practice"),
@@ -84,6 +90,12 @@ EXPECTED_PASSES = {
     ("MINREG-ANNUAL-AUDIT", ORG),  # minors-audit-2025 (2025-09-01) is within a calendar year
     ("INC-GRADED", "inc-2026-05-export"),
     ("INC-GRADED", "inc-2026-03"),
+    # apps: the parents' mini program requires only the phone number (学习教育类) and works
+    # without the rest; the main app's required phone number is within its type too
+    ("APPPI-NECESSARY-SCOPE", "parent-mini"),
+    ("APPPI-BASIC-FUNCTION", "parent-mini"),
+    ("APPPI-APP-FACTS", "parent-mini"),
+    ("APPPI-NECESSARY-SCOPE", "kids-app"),
 }
 
 
@@ -148,3 +160,17 @@ def test_the_grading_and_platform_findings_follow_the_facts(tmp_path: Path) -> N
     assert got[("INC-GRADE-CONSISTENT", "inc-2026-05-export")] is Status.PASS
     assert ("MINREG-PLATFORM-DUTIES", ORG) not in got
     assert ("MINREG-PLATFORM-SR-REPORT", ORG) not in got
+def test_the_reader_apps_finding_names_the_category_and_the_types_necessary_pi(
+    audit: AuditResult,
+) -> None:
+    """picture-books is an e-book reader (电子图书类, type 35): its basic function needs no PI."""
+    found = {(r.rule_id, r.resource_id): r for r in audit.results}
+    scope = found[("APPPI-NECESSARY-SCOPE", "picture-books")]
+    assert scope.message.startswith(
+        "App picture-books marks phone_number required for its basic function, which is beyond "
+        "the necessary PI of its type: 电子图书类 (35, ebook), whose basic function needs no "
+        "personal information."
+    )
+    assert {"phone_number", "device_id"} <= {e.value for e in scope.evidence}
+    assert str(scope.severity) == "high"
+    assert str(found[("APPPI-APP-FACTS", "kids-app")].severity) == "low"

@@ -55,6 +55,8 @@ EXPECTED_FAILURES = {
     ("XB-CERT-ELIGIBLE", "xb-lab-jp", "fail"),
     # 18. the PIPO reported on 2025-09-15, after the 2025-08-29 deadline
     ("AUDIT-PIPO-FILED-ON-TIME", "Huaxia Health Group", "fail"),
+    # 19. the patient app records no app type, required PI or basic-function behaviour (a note)
+    ("APPPI-APP-FACTS", "patient-app", "fail"),
 }
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dsaudit.core.apptypes import load_app_types
 from dsaudit.core.models import EvalContext
 from dsaudit.language.durations import Duration, at_least, at_most, shorter, to_duration
 from dsaudit.language.paths import MISSING
@@ -295,6 +296,58 @@ def _taxonomy_op(kind: str) -> Callable[[Any], Predicate]:
     return make
 
 
+def _make_app_type_known(operand: Any) -> Predicate:
+    """``app_type_known: true``: the value names one of the shipped app types (key or number)."""
+    if not isinstance(operand, bool):
+        raise OperandError("'app_type_known' needs true or false")
+    types = load_app_types()
+
+    def known(v: Any, ctx: EvalContext) -> bool:
+        if v is MISSING or v is None or isinstance(v, bool) or not isinstance(v, str | int):
+            return False
+        return (types.get(v) is not None) is operand
+
+    return known
+
+
+def _make_within_necessary_pi(operand: Any) -> Predicate:
+    """``within_necessary_pi: TYPE``: a category is, or lies below, a necessary category of TYPE.
+
+    TYPE is an app type of ``dsaudit/data/app_necessary_pi.yaml`` (key or number), usually read
+    from the record (``{path: app_type}``); a type with no necessary PI allows no category.
+    """
+    app_type = load_app_types().get(operand)
+    if app_type is None:
+        raise OperandError(
+            f"'within_necessary_pi' needs one of the app types of dsaudit/data/"
+            f"app_necessary_pi.yaml (a key such as 'online_shopping', or its number), "
+            f"got {operand!r}"
+        )
+    names = app_type.categories
+    seen: list[tuple[Any, frozenset[str]]] = [(_NO_TAXONOMY, frozenset())]
+
+    def within(v: Any, ctx: EvalContext) -> bool:
+        taxonomy = ctx.facts.taxonomy
+        known, allowed = seen[0]
+        if known is not taxonomy:
+            allowed = frozenset(c for n in names if n in taxonomy for c in taxonomy.descendants(n))
+            seen[0] = (taxonomy, allowed)
+        return isinstance(v, str) and v in allowed
+
+    return within
+
+
+def describe_app_type(operand: Any) -> str:
+    """The message text for an app type operand: its name, number, key and necessary PI."""
+    app_type = load_app_types().get(operand)
+    return app_type.describe() if app_type is not None else f"{operand!r} (not a listed type)"
+
+
+OPERAND_TEXT: dict[str, Callable[[Any], str]] = {"within_necessary_pi": describe_app_type}
+"""Operator -> how ``as: NAME`` on its leaf shows the operand read from the record; other
+operators show the operand itself (a date as ``YYYY-MM-DD``)."""
+
+
 OPERATORS: dict[str, Callable[[Any], Predicate]] = {
     "equals": _make_equals,
     "not_equals": _make_not_equals,
@@ -323,6 +376,8 @@ OPERATORS: dict[str, Callable[[Any], Predicate]] = {
     "category_in": _taxonomy_op("category_in"),
     "sensitive": _taxonomy_op("sensitive"),
     "personal": _taxonomy_op("personal"),
+    "app_type_known": _make_app_type_known,
+    "within_necessary_pi": _make_within_necessary_pi,
 }
 """Operator name -> factory. Plugins add more through ``dsaudit_register_checks``."""
 

@@ -32,7 +32,6 @@ from dsaudit.documents.validated import (
 )
 from dsaudit.language.citations import verified_citations
 from dsaudit.language.conditions import (
-    EXPORT_SUFFIXES,
     CompileEnv,
     ConditionError,
     compile_condition,
@@ -279,7 +278,7 @@ def compile_rule(
     condition = (
         build("condition", data["condition"], ("condition",)) if "condition" in data else None
     )
-    exported = {name + suffix for name in exports for suffix in EXPORT_SUFFIXES}
+    exported = {placeholder for _, _, names in exports.values() for placeholder in names}
     try:
         check_messages(data, ENGINE_NAMES | set(params) | exported | set(map(legal_name, legal)))
     except MessageError as exc:
@@ -328,7 +327,7 @@ def compile_rule(
         evidence_interval_days=manual.get("interval_days") if manual else None,
         manual_provision=(manual.get("provision") or rid) if manual else None,
         help_uri=data.get("help_uri"),
-        message_values=tuple(values for _, values in exports.values()),
+        message_values=tuple(values for _, values, _ in exports.values()),
         verified=verified_citations(data.get("verified", ()), refs),
         split=value_splitter(data["condition"]) if condition is not None else None,
     )

@@ -38,7 +38,7 @@ def total(
     facts = Facts(as_of, None, index_resources([subject, *others]), org or {})
     ctx = EvalContext(subject, org or {}, {}, facts)
     cond({}, ctx)
-    _, values = exports["t"]
+    _, values, _ = exports["t"]
     shown = values(ctx)
     value = shown["t"]
     return (int(value) if value.lstrip("-").isdigit() else value), shown

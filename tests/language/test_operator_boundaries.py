@@ -454,6 +454,35 @@ CASES: list[tuple[str, Any, Any, bool]] = [
     ("personal", False, "name", False),
     ("personal", False, None, False),
     ("personal", False, MISSING, False),
+    # app_type_known: a key or number of dsaudit/data/app_necessary_pi.yaml (1 to 39).
+    ("app_type_known", True, "online_shopping", True),
+    ("app_type_known", True, "6", True),
+    ("app_type_known", True, "网上购物类", True),
+    ("app_type_known", True, "网上购物", False),
+    ("app_type_known", True, 1, True),
+    ("app_type_known", True, 39, True),
+    ("app_type_known", True, 40, False),
+    ("app_type_known", True, 0, False),
+    ("app_type_known", True, "Online_Shopping", False),
+    ("app_type_known", True, "other", False),
+    ("app_type_known", True, True, False),
+    ("app_type_known", True, MISSING, False),
+    ("app_type_known", False, "other", True),
+    ("app_type_known", False, "news", False),
+    ("app_type_known", False, None, False),
+    ("app_type_known", False, MISSING, False),
+    # within_necessary_pi: the category is, or lies below, a necessary category of the type.
+    ("within_necessary_pi", "online_shopping", "phone_number", True),
+    ("within_necessary_pi", "online_shopping", "payment_record", True),
+    ("within_necessary_pi", "online_shopping", "precise_location", False),
+    ("within_necessary_pi", "online_shopping", "contact", False),  # broader than phone_number
+    ("within_necessary_pi", 6, "address", True),
+    ("within_necessary_pi", "travel_services", "email", True),  # below contact (联系方式)
+    ("within_necessary_pi", "news", "phone_number", False),  # needs no PI at all
+    ("within_necessary_pi", "learning_education", "phone_number", True),
+    ("within_necessary_pi", "learning_education", "Phone_number", False),
+    ("within_necessary_pi", "learning_education", None, False),
+    ("within_necessary_pi", "learning_education", MISSING, False),
 ]
 
 
@@ -537,6 +566,11 @@ def test_days_are_calendar_days_across_month_and_year_ends(
         ("category_in", "biometric"),
         ("sensitive", "yes"),
         ("personal", 1),
+        ("app_type_known", "yes"),
+        ("within_necessary_pi", "other"),
+        ("within_necessary_pi", 40),
+        ("within_necessary_pi", True),
+        ("within_necessary_pi", ["news"]),
     ],
     ids=str,
 )

@@ -27,6 +27,7 @@ LAW_CODES = {
     "CSL", "DSL", "PIPL", "NDSMR", "CIIR", "SAM", "SCM", "CBDF", "CERT", "AUDIT", "INC", "MPL",
     "MINREG", "MINPLAT", "MLPS", "CRYPTO", "GBT35273", "FRT", "CSR",
     "AFL",
+    "APPPI",
 }  # fmt: skip
 """The law codes rules may cite (docs/coverage.md explains each)."""
 

@@ -35,6 +35,7 @@ NEW_FIELDS: dict[str, set[str]] = {
         "face_recognition",
         "app_type",
         "app_required_categories",
+        "app_basic_function_without_optional_pi",
         "algorithm_filings",
         "genai_filings",
     },
@@ -77,6 +78,7 @@ systems:
     type: app
     app_type: online_shopping
     app_required_categories: [phone_number, address, payment_record]
+    app_basic_function_without_optional_pi: true
     face_recognition:
       individuals_stored: 100000
       purpose: parent log-in
@@ -309,6 +311,12 @@ INVALID = [
         "inv.yaml:5: systems 's': unknown data category 'phone_numbr' (did you mean "
         "'phone_number'?); see docs/taxonomy.md",
         id="app-required-category",
+    ),
+    pytest.param(
+        SYS + "    app_basic_function_without_optional_pi: yes-mostly\n",
+        "inv.yaml:5: systems[0] (s): app_basic_function_without_optional_pi: 'yes-mostly' is "
+        "not of type 'boolean'",
+        id="app-basic-function",
     ),
     pytest.param(
         SYS + "    algorithm_filings:\n      - filed_at: 2025-01-01\n",

@@ -8,21 +8,24 @@ to the rule's message as ``{NAME}``, ``{NAME_period}`` and ``{NAME_basis}``.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from dsaudit.core.models import Condition, EvalContext, PathKey
 from dsaudit.language.canonical import canonical
 from dsaudit.language.conditions.collections import reads_the_resource
 from dsaudit.language.conditions.distinct import Distinct, Total, compile_distinct
-from dsaudit.language.conditions.env import AGGREGATES, CompileEnv, Sub, fail, path_spec
+from dsaudit.language.conditions.env import (
+    AGGREGATES,
+    EXPORT_NAME,
+    CompileEnv,
+    Sub,
+    fail,
+    path_spec,
+)
 from dsaudit.language.conditions.leaves import comparison
 from dsaudit.language.conditions.periods import Period, compile_period
 from dsaudit.language.operators import COMPARISONS
 from dsaudit.language.paths import MISSING, PathSpec
-
-EXPORT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-"""What ``as:`` accepts: a placeholder name for the rule's message."""
 
 EXPORT_SUFFIXES = ("", "_period", "_basis")
 """The placeholders one ``as: NAME`` provides."""
@@ -208,7 +211,7 @@ def _export(
             f"{name}_basis": found.basis(fn, kind, shown_period),
         }
 
-    env.exports[name] = (form, values)
+    env.exports[name] = (form, values, tuple(name + s for s in EXPORT_SUFFIXES))
 
 
 def _number_text(value: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,9 @@ LOGICAL = ("all", "any", "not")
 QUANTIFIERS = ("for_any", "for_all", "for_none")
 AGGREGATES = ("count", "sum", "max", "min")
 MATCH_MODES = ("all", "any", "none")
+
+EXPORT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+"""What ``as:`` accepts: a placeholder name for the rule's message."""
 
 
 class ConditionError(ValueError):
@@ -45,9 +49,11 @@ class CompileEnv:
     """Operator name -> factory, from ``dsaudit_register_operators``; None: the built-ins."""
     as_of: Any = None
     """The audit date (``datetime.date``); picks the article numbers in force on that date."""
-    exports: dict[str, tuple[Any, Callable[[Any], Mapping[str, str]]]] | None = None
-    """Filled while one rule compiles: ``as: NAME`` -> (the aggregate's shared form, the
-    function giving the message placeholders it provides)."""
+    exports: dict[str, tuple[Any, Callable[[Any], Mapping[str, str]], tuple[str, ...]]] | None = (
+        None
+    )
+    """Filled while one rule compiles: ``as: NAME`` -> (the shared form of the aggregate or
+    leaf, the function giving the message placeholders it provides, their names)."""
     references: ReferenceMap | None = None
     """Kind -> reference key -> kinds named, to check joins (``datasets->x``) at compile time;
     None: joins are not checked (a key that is no reference then yields nothing)."""

@@ -8,7 +8,9 @@ from typing import Any
 
 from dsaudit.core.models import Condition, EvalContext, PathKey
 from dsaudit.core.regexguard import UnsafeRegexError
+from dsaudit.language.canonical import canonical
 from dsaudit.language.conditions.env import (
+    EXPORT_NAME,
     MATCH_MODES,
     CompileEnv,
     fail,
@@ -19,7 +21,13 @@ from dsaudit.language.conditions.env import (
     suggest,
 )
 from dsaudit.language.conditions.operands import Dynamic, compile_dynamic, is_dynamic
-from dsaudit.language.operators import COMPARISONS, REGEX_OPERATORS, OperandError, Predicate
+from dsaudit.language.operators import (
+    COMPARISONS,
+    OPERAND_TEXT,
+    REGEX_OPERATORS,
+    OperandError,
+    Predicate,
+)
 from dsaudit.language.paths import DEEP, KEY, MISSING, PathSpec, key_index
 
 _STRUCTURE = frozenset(
@@ -91,7 +99,11 @@ def leaf(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> C
             if op not in known:
                 raise fail(f'unknown operator "{op}"{suggest(op, list(known))}', (*where, op))
             parts.append(compile_dynamic(op, tree[op], operators_of(env)[op], env, (*where, op)))
+        if "as" in tree:
+            export_operand(tree, parts, env, where)
         return read_operands(spec, preds, parts, match)
+    if "as" in tree:
+        raise fail(_AS_NEEDS, (*where, "as"))
     pred = preds[0] if len(preds) == 1 else (lambda v, ctx: all(p(v, ctx) for p in preds))
     if not spec.is_multi:
         if match == "none":  # one value: "none of the values holds" is "it does not hold"
@@ -241,6 +253,47 @@ def check(tree: dict[str, Any], env: CompileEnv, where: tuple[PathKey, ...]) -> 
 
     holds.check_name = name  # type: ignore[attr-defined]
     return holds
+
+
+_AS_NEEDS = (
+    "'as' on a condition on a path needs one operand read from the record by an operator "
+    f"whose operand a message can show ({sorted(OPERAND_TEXT)})"
+)
+
+
+def export_operand(
+    tree: dict[str, Any], parts: list[Dynamic], env: CompileEnv, where: tuple[PathKey, ...]
+) -> None:
+    """``as: NAME`` on a leaf: ``{NAME}`` in the message shows the operand read from the record.
+
+    Only for operators that say how their operand reads (``OPERAND_TEXT``): an arbitrary
+    recorded value could be personal information, which messages must not show unmasked.
+    The operand is read from the resource checked (not from an element inside a quantifier).
+    """
+    name = tree["as"]
+    shown = [d for d in parts if d.op in OPERAND_TEXT]
+    if len(parts) != 1 or not shown:
+        raise fail(_AS_NEEDS, (*where, "as"))
+    if not isinstance(name, str) or not EXPORT_NAME.match(name):
+        raise fail(
+            f"'as' must be a lower-case placeholder name such as necessary, got {name!r}",
+            (*where, "as"),
+        )
+    if name in env.params:
+        raise fail(f"'as: {name}' clashes with the parameter {name}", (*where, "as"))
+    if env.exports is None:
+        return
+    form = canonical(tree, env.params)
+    if name in env.exports and env.exports[name][0] != form:
+        raise fail(f"'as: {name}' names two different operands in this rule", (*where, "as"))
+    part = shown[0]
+    describe = OPERAND_TEXT[part.op]
+
+    def values(ctx: EvalContext) -> dict[str, str]:
+        raw = part.value(ctx.resource.attributes, ctx)
+        return {name: "not recorded" if raw is MISSING or raw is None else describe(raw)}
+
+    env.exports[name] = (form, values, (name,))
 
 
 def read_operands(
