@@ -48,6 +48,8 @@ EXPECTED_FAILURES = {
     ("CSL-SECURITY-OWNER", "cctv", "fail"),
     ("CFG-PLAINTEXT-SECRETS", "configs/app/.env", "fail"),
     ("CFG-PI-IN-CONFIG", "configs/his/test-fixtures.yaml", "fail"),
+    # 17. the imaging cloud (CII) went live before its cryptography assessment
+    ("MLPS-CRYPTO-GO-LIVE", "imaging-cloud", "fail"),
 }
 
 
@@ -80,6 +82,9 @@ def test_exact_failing_results(audit: AuditResult) -> None:
         ("MPL-GUARDIAN-CONSENT", "pediatrics"),
         ("CIIR-ANNUAL-ASSESSMENT", "Huaxia Health Group"),
         ("NDSMR-ANNUAL-ASSESSMENT", "Huaxia Health Group"),
+        ("NDSMR-ANNUAL-REPORT-CONTENTS", "a-important-2026"),  # items (1)-(6) recorded
+        ("MLPS-CRYPTO-ASSESSMENT", "his"),  # assessed 2025-12-01
+        ("MLPS-CRYPTO-ASSESSMENT", "imaging-cloud"),  # assessed within its first year
     ],
 )
 def test_compliant_items_pass(audit: AuditResult, rule_id: str, resource_id: str) -> None:

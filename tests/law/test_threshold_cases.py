@@ -37,7 +37,8 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("MLPS-EVAL-L4", "interval_days"): "no case at, just below, just above 182",
     ("MLPS-FILING", "filing_days"): "no case at, just below, just above 30",
     ("MLPS-FILING-DEADLINE", "filing_days"): "no case at, just below, just above 30",
-    ("NDSMR-ANNUAL-ASSESSMENT", "interval_days"): "no case at, just below, just above 365",
+    # a calendar-year offset, as MLPS-CRYPTO-ASSESSMENT; cases in rules/ndsmr/tests/risk-report.yaml
+    ("NDSMR-ANNUAL-ASSESSMENT", "interval_years"): "not checked (shape not read)",
     ("NDSMR-LARGE-PROCESSOR-DUTIES", "threshold"): "no case just above 10000000",
     ("NDSMR-PLATFORM-PI-REPORT", "interval_days"): "no case at, just below, just above 365",
     ("NDSMR-PLATFORM-PI-REPORT", "mau_threshold"): "no case at, just below, just above 10000000",
