@@ -76,6 +76,7 @@ EXPECTED_FAILURES = {
     ("MLPS-IP-REDIS-EXPOSED", "servers/legacy-02/etc/redis/redis.conf"),
     ("MLPS-SELF-INSPECTION", "Acme Retail (Shanghai) Co., Ltd."),
     ("MPL-GUARDIAN-CONSENT", "baby-club"),
+    ("NDSMR-ANNUAL-REPORT-CONTENTS", "IDR-2026"),
     ("NDSMR-PROCESSOR-CONTRACT", "sms-marketing"),
     ("NDSMR-PROVISION-RECORDS", "city-couriers"),
     ("NDSMR-PROVISION-RECORDS", "sms-marketing"),
@@ -165,3 +166,19 @@ def test_anti_fraud_facts_from_their_own_file(audit: AuditResult) -> None:
     # Acme holds transaction records (orders), and its evidence of the mechanism is current
     mechanism = by_key[("AFL-PI-FRAUD-PREVENTION", "Acme Retail (Shanghai) Co., Ltd.")]
     assert mechanism.status is Status.PASS
+def test_important_data_report(audit: AuditResult) -> None:
+    """The 2026 Art. 33 report leaves out the exports (deliberate); the yearly report itself was
+    submitted in time, and the complete 2025 report has been superseded (more than a year old)."""
+    by_key = {(r.rule_id, r.resource_id): r for r in audit.results}
+    contents = by_key[("NDSMR-ANNUAL-REPORT-CONTENTS", "IDR-2026")]
+    assert contents.status is Status.FAIL
+    assert '"risks_and_incidents", "sharing_assessments"])' in contents.message  # no exports
+    yearly = by_key[("NDSMR-ANNUAL-ASSESSMENT", "Acme Retail (Shanghai) Co., Ltd.")]
+    assert yearly.status is Status.PASS
+    assert ("NDSMR-ANNUAL-REPORT-CONTENTS", "IDR-2025") not in by_key
+
+
+def test_no_cryptography_rule_binds_a_retailer_that_is_not_a_ciio(audit: AuditResult) -> None:
+    """Crypto Regs Art. 38 binds CII operators; Acme's level-3 systems are not CII."""
+    ids = {r.rule_id for r in audit.results}
+    assert not {"MLPS-CRYPTO-ASSESSMENT", "MLPS-CRYPTO-GO-LIVE"} & ids

@@ -57,6 +57,8 @@ EXPECTED_FAILURES = {
     ("AUDIT-PIPO-FILED-ON-TIME", "Huaxia Health Group", "fail"),
     # 19. the patient app records no app type, required PI or basic-function behaviour (a note)
     ("APPPI-APP-FACTS", "patient-app", "fail"),
+    # 20. the imaging cloud (CII) went live before its cryptography assessment
+    ("MLPS-CRYPTO-GO-LIVE", "imaging-cloud", "fail"),
 }
 
 
@@ -97,6 +99,9 @@ def test_exact_failing_results(audit: AuditResult) -> None:
         # two audits in a row by the same professional body are allowed
         ("AUDIT-ROTATION", "a-pi-audit-2025"),
         ("AUDIT-PIPO-CONTACT", "Huaxia Health Group"),
+        ("NDSMR-ANNUAL-REPORT-CONTENTS", "a-important-2026"),  # items (1)-(6) recorded
+        ("MLPS-CRYPTO-ASSESSMENT", "his"),  # assessed 2025-12-01
+        ("MLPS-CRYPTO-ASSESSMENT", "imaging-cloud"),  # assessed within its first year
     ],
 )
 def test_compliant_items_pass(audit: AuditResult, rule_id: str, resource_id: str) -> None:
