@@ -182,3 +182,20 @@ def test_no_cryptography_rule_binds_a_retailer_that_is_not_a_ciio(audit: AuditRe
     """Crypto Regs Art. 38 binds CII operators; Acme's level-3 systems are not CII."""
     ids = {r.rule_id for r in audit.results}
     assert not {"MLPS-CRYPTO-ASSESSMENT", "MLPS-CRYPTO-GO-LIVE"} & ids
+
+
+def test_each_offending_value_is_its_own_finding(audit: AuditResult) -> None:
+    """Per-value findings (docs/rules.md, "One finding per offending value"): the QA fixtures
+    hold three PI values (a resident ID and two card numbers), the legacy pg_hba.conf two
+    remote 'host' lines without TLS, and the legacy nginx site two weak cipher suites (RC4,
+    DES-CBC3-SHA); each is a finding with its own line and fingerprint."""
+    from collections import Counter
+
+    fails = [r for r in audit.results if r.status is Status.FAIL]
+    counts = Counter((r.rule_id, r.resource_id) for r in fails)
+    assert {key: n for key, n in counts.items() if n > 1} == {
+        ("CFG-PI-IN-CONFIG", "configs/test/qa-fixtures.yaml"): 3,
+        ("MLPS-DC-PG-HBA-SSL", "servers/legacy-02/postgres/pg_hba.conf"): 2,
+        ("MLPS-DC-TLS-CIPHERS", "servers/legacy-02/etc/nginx/conf.d/pos-api.conf"): 2,
+    }
+    assert len({r.fingerprint for r in fails}) == len(fails)
