@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dsaudit.core.models import Resource, Rule
+from dsaudit.core.progress import NO_PROGRESS, Progress
 from dsaudit.core.workers import ordered_map
 from dsaudit.engine.evaluation import Evaluation, Facts, evaluate
 
@@ -57,16 +58,27 @@ def _evaluate_shard(index: int) -> Evaluation:
 
 
 def evaluate_parallel(
-    rules: Sequence[Rule], facts: Facts, *, keep_passes: bool, jobs: int
+    rules: Sequence[Rule],
+    facts: Facts,
+    *,
+    keep_passes: bool,
+    jobs: int,
+    progress: Progress = NO_PROGRESS,
 ) -> Evaluation:
-    """:func:`evaluate` over ``jobs`` forked workers (in this process when the work is small)."""
+    """:func:`evaluate` over ``jobs`` forked workers (in this process when the work is small);
+    ``progress`` hears of each shard done."""
     if jobs <= 1 or work(rules, facts) < PARALLEL_MIN_WORK:
+        progress.phase(f"evaluating {len(rules)} rules")
         return evaluate(rules, facts, keep_passes=keep_passes)
     parts = shards(rules, facts, jobs)
+    progress.phase(f"evaluating {len(rules)} rules in {len(parts)} shards", len(parts))
     facts.record_index().complete()  # built here once; every worker inherits the whole index
     _SHARED[:] = [rules, facts, keep_passes, parts]
     try:
-        evaluations = list(ordered_map(_evaluate_shard, range(len(parts)), jobs))
+        evaluations = []
+        for evaluation in ordered_map(_evaluate_shard, range(len(parts)), jobs):
+            evaluations.append(evaluation)
+            progress.advance()
     finally:
         _SHARED.clear()
     return merge(evaluations)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dsaudit.core.progress import NO_PROGRESS, Progress
+
 if TYPE_CHECKING:
     from dsaudit.documents.parsecache import ParseCache
     from dsaudit.plugin.host import PluginHost
@@ -28,4 +30,6 @@ class SourceContext:
     inputs: list[dict[str, Any]] = field(default_factory=list)
     """Filled by sources: ``{path, sha256, kind}`` for each file read (report metadata)."""
     cache: ParseCache | None = None
+    progress: Progress = NO_PROGRESS
+    """Where sources report how far they are (a progress bar on a terminal)."""
     """The parse cache of ``--cache``, ready to use, or None."""

@@ -197,8 +197,10 @@ class ConfigSource:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
+            ctx.progress.phase("reading config files", len(items))
             outcomes = parse_all(cfg.root, items, cfg.limits, cfg.jobs, ctx.cache)
             for resources, errors, digest in outcomes:
+                ctx.progress.advance()
                 if digest:
                     ctx.inputs.append(digest)
                 yield from errors

@@ -289,13 +289,15 @@ def check_formats(pairs: list[tuple[str, Path | None]], host: PluginHost) -> Non
 
 
 def _run_with_spinner(cfg: ProjectConfig, host: PluginHost, quiet: bool) -> AuditResult:
+    """Run the audit with a progress bar on standard error when it is a terminal (not with
+    ``-q``); without a terminal nothing is drawn."""
     from dsaudit.audit import run_audit
 
     if sys.stderr.isatty() and not quiet:
-        from rich.console import Console
+        from dsaudit.cli.progress import TerminalProgress
 
-        with Console(stderr=True).status("auditing…", spinner="dots"):
-            return run_audit(cfg, host=host)
+        with TerminalProgress() as progress:
+            return run_audit(cfg, host=host, progress=progress)
     return run_audit(cfg, host=host)
 
 
