@@ -78,6 +78,8 @@ class ProjectConfig:
     """The config file's line locator (key path -> line), for errors found after reading."""
     raw: dict[str, Any] = field(default_factory=dict)
     selection: Any = None
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    """``thresholds`` of the config file: ``max_failures`` per severity, ``min_score`` per law."""
     """The command line's rule selection (``--rule``, ``--severity``, ``--law``, ...: a
     :class:`dsaudit.language.selection.RuleSelection`), applied after ``only``/``disable``."""
 
@@ -227,6 +229,7 @@ def build_config(
     cfg.plugin_dirs = [(base / p).resolve() for p in data.get("plugins", [])]
     cfg.fail_on = data.get("fail_on", cfg.fail_on)
     cfg.fail_on_error = data.get("fail_on_error", cfg.fail_on_error)
+    cfg.thresholds = dict(data.get("thresholds") or {})
     if "as_of" in data:
         cfg.as_of = dt.date.fromisoformat(data["as_of"])
     cfg.limits = Limits.from_mapping(data.get("limits"))

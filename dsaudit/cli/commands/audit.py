@@ -224,7 +224,7 @@ def run_command(request: AuditRequest) -> ExitCode:
     baseline file stops it before any file is read); the exit code is decided on the raw
     results; every report is rendered from the redacted audit and written.
     """
-    from dsaudit.cli.outcome import exit_code
+    from dsaudit.cli.outcome import exit_code, threshold_breaches
     from dsaudit.documents.yamlsafe import require_libyaml
     from dsaudit.plugin.host import get_plugin_host
 
@@ -247,7 +247,11 @@ def run_command(request: AuditRequest) -> ExitCode:
         host = get_plugin_host(cfg.plugin_dirs, blocked=blocked)
         check_formats(pairs, host)  # before any file is read
         result = _run_with_spinner(cfg, host, request.quiet)
-        code = exit_code(result, cfg.fail_on, cfg.fail_on_error)
+        code = exit_code(result, cfg.fail_on, cfg.fail_on_error, cfg.thresholds)
+        if cfg.thresholds:
+            breaches = threshold_breaches(result, cfg.thresholds)
+            result.metadata["thresholds"] = {"limits": cfg.thresholds, "breaches": breaches}
+            result.warnings.extend(f"threshold: {b}" for b in breaches)
         result.metadata["exit_code"] = int(code)
         shown = redact_audit(result)  # every output below shows the redacted audit
         rendered, render_failed = render_reports(
