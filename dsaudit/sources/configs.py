@@ -19,7 +19,7 @@ from dsaudit.documents.parsecache import ParseCache, cached_parse
 from dsaudit.documents.safe_read import read_guarded
 from dsaudit.sources import SourceContext
 from dsaudit.sources.discovery import DiscoveryResult, discover
-from dsaudit.sources.own_files import own_files
+from dsaudit.sources.own_files import own_files, own_output_kind
 
 
 def pick_parser(
@@ -201,6 +201,8 @@ class ConfigSource:
             outcomes = parse_all(cfg.root, items, cfg.limits, cfg.jobs, ctx.cache)
             for resources, errors, digest in outcomes:
                 ctx.progress.advance()
+                if any(own_output_kind(res.attributes) for res in resources):
+                    continue  # a report or baseline of an earlier run: never audited
                 if digest:
                     ctx.inputs.append(digest)
                 yield from errors

@@ -13,6 +13,10 @@ first one wrote. Config discovery therefore skips, by default,
   which name dsaudit's hook and are not application configs.
 
 ``dsaudit audit --explain-discovery`` lists each skipped path with the reason from here.
+
+A report written by an earlier run at a path this run does not name (``-o`` changed since) is
+recognised by its content when it is read (:func:`own_output_kind`: a dsaudit JSON report, a
+SARIF log whose tool is dsaudit, a dsaudit baseline or waivers file) and left out as well.
 """
 
 from __future__ import annotations
@@ -90,3 +94,37 @@ def own_files(config: ProjectConfig, inventory_files: Iterable[Path] = ()) -> Ow
     for name in PRE_COMMIT_NAMES:
         own.add_file(root / name, "pre-commit configuration (not an application config)")
     return own
+
+
+def own_output_kind(data: object) -> str | None:
+    """What dsaudit wrote ``data`` (a parsed JSON or YAML document) as, or None."""
+    if not isinstance(data, dict):
+        return None
+    metadata = data.get("metadata")
+    tool = metadata.get("tool") if isinstance(metadata, dict) else None
+    if (
+        "format_version" in data
+        and isinstance(data.get("results"), list)
+        and isinstance(tool, dict)
+        and tool.get("name") == "dsaudit"
+    ):
+        return "dsaudit JSON report"
+    runs = data.get("runs")
+    if isinstance(runs, list) and runs and isinstance(runs[0], dict):
+        driver = (
+            (runs[0].get("tool") or {}).get("driver")
+            if isinstance(runs[0].get("tool"), dict)
+            else None
+        )
+        if isinstance(driver, dict) and driver.get("name") == "dsaudit":
+            return "dsaudit SARIF report"
+    schema = data.get("$schema")
+    if isinstance(schema, str) and schema.startswith("https://dsaudit.dev/schemas/baseline"):
+        return "dsaudit baseline"
+    if (
+        set(data) <= {"version", "waivers"}
+        and isinstance(data.get("waivers"), list)
+        and data.get("version") == 1
+    ):
+        return "dsaudit waivers file"
+    return None

@@ -110,3 +110,21 @@ def test_the_explanation_escapes_names_from_the_tree(tmp_path: Path) -> None:
     assert explained.exit_code == 0
     assert "\x1b" not in explained.output
     assert "evil" in explained.output
+
+
+def test_reports_of_earlier_runs_are_recognised_by_their_content(tmp_path: Path) -> None:
+    """-o changed since: the old JSON report, SARIF log and baseline are still not audited."""
+    target = tmp_path / "x"
+    target.mkdir()
+    (target / "app.env").write_text("DB_PASSWORD=plain1\n", "utf-8")
+    old = target / "old"
+    old.mkdir()
+    for fmt, name in (("json", "r.json"), ("sarif", "r.sarif")):
+        run("audit", target, "--as-of", AS_OF, "--format", fmt, "-o", old / name, "-q",
+            "--fail-on", "never")  # fmt: skip
+    assert run("baseline", "create", target, "--as-of", AS_OF, "-o", old / "b.json").exit_code == 0
+    report = _report(target, tmp_path / "now.json")
+    assert _inputs(report) == {"app.env"}
+    secrets = [r for r in report["results"]
+               if r["rule_id"] == "CFG-PLAINTEXT-SECRETS" and r["status"] == "fail"]  # fmt: skip
+    assert len(secrets) == 1  # only the .env itself, not the reports that mention it
