@@ -13,11 +13,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from dsaudit.core.errors import ConfigError
 from dsaudit.modifiers.baseline import load_baseline
-from dsaudit.modifiers.waivers import load_waivers
+from dsaudit.modifiers.waivers import display_path, load_waivers
 from dsaudit.project.config import ProjectConfig
 
 TOOL_PREFIX = "DSAUDIT-"
@@ -35,18 +34,11 @@ class RuleRef:
     """Which setting names it: ``disable``, ``rules``, ``only``, ``waiver W-1``, ``baseline``."""
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def config_refs(config: ProjectConfig) -> list[RuleRef]:
     """The rule ids of ``rules:``, ``disable:`` and ``only:`` in the config file."""
     if config.config_file is None:
         return []
-    shown = _display(config.config_file, config.root)
+    shown = display_path(config.config_file, config.root)
     raw = config.raw or {}
 
     def where(*path: str | int) -> str:
@@ -66,7 +58,7 @@ def waiver_refs(config: ProjectConfig) -> list[RuleRef]:
     if config.waivers is None or not config.waivers.is_file():
         return []
 
-    shown = _display(config.waivers, config.root)
+    shown = display_path(config.waivers, config.root)
     return [
         RuleRef(w.rule, w.source, f"waiver {w.id}")
         for w in load_waivers(config.waivers, shown, config.limits)
@@ -77,7 +69,7 @@ def baseline_refs(config: ProjectConfig) -> list[RuleRef]:
     """The rule of every baseline entry."""
     if config.baseline is None or not config.baseline.is_file():
         return []
-    shown = _display(config.baseline, config.root)
+    shown = display_path(config.baseline, config.root)
     baseline = load_baseline(config.baseline, shown, config.limits)
     return [RuleRef(str(e["rule_id"]), shown, "baseline entry") for e in baseline.entries.values()]
 
