@@ -373,7 +373,7 @@ def test_config_schema_knows_every_limit() -> None:
 
 PACK_CASES: dict[str, tuple[dict[str, Any], int, str]] = {
     # case -> (changes to a valid rule, line in rules.yaml, text of the message)
-    "unknown-key": ({"severty": "high"}, 2, "unknown key"),
+    "unknown-key": ({"severty": "high"}, 15, "unknown key"),  # the line of the key itself
     "wrong-type-severity": ({"severity": 5}, 4, "is not one of"),
     "wrong-type-condition": ({"condition": "retention_days < 5"}, 10, "is not of type 'object'"),
     "lookahead": ({"condition": {"path": "name", "regex": "^a(?!b)"}}, 12,

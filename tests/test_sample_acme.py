@@ -166,6 +166,8 @@ def test_anti_fraud_facts_from_their_own_file(audit: AuditResult) -> None:
     # Acme holds transaction records (orders), and its evidence of the mechanism is current
     mechanism = by_key[("AFL-PI-FRAUD-PREVENTION", "Acme Retail (Shanghai) Co., Ltd.")]
     assert mechanism.status is Status.PASS
+
+
 def test_important_data_report(audit: AuditResult) -> None:
     """The 2026 Art. 33 report leaves out the exports (deliberate); the yearly report itself was
     submitted in time, and the complete 2025 report has been superseded (more than a year old)."""

@@ -160,6 +160,8 @@ def test_the_grading_and_platform_findings_follow_the_facts(tmp_path: Path) -> N
     assert got[("INC-GRADE-CONSISTENT", "inc-2026-05-export")] is Status.PASS
     assert ("MINREG-PLATFORM-DUTIES", ORG) not in got
     assert ("MINREG-PLATFORM-SR-REPORT", ORG) not in got
+
+
 def test_the_reader_apps_finding_names_the_category_and_the_types_necessary_pi(
     audit: AuditResult,
 ) -> None:

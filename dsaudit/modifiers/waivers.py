@@ -41,7 +41,13 @@ from dsaudit.core.limits import DEFAULT_LIMITS, Limits
 from dsaudit.core.models import PathKey, Result, Status
 from dsaudit.core.quoting import quote_value, with_value_quoted
 from dsaudit.documents.safe_read import FileBytes
-from dsaudit.documents.validated import line_of, load_validated, read_document_bytes
+from dsaudit.documents.validated import (
+    describe_plainly,
+    line_of,
+    load_validated,
+    read_document_bytes,
+    unknown_keys,
+)
 from dsaudit.modifiers.step import WAIVE_ORDER, Modified, ModifyContext, Step
 from dsaudit.project.config import ProjectConfig
 
@@ -128,6 +134,8 @@ def _describe(error: ValidationError) -> str:
         return f"missing '{name}'" + (f": {why}" if why else "")
     if error.validator == "anyOf" and isinstance(error.instance, Mapping):
         return "names neither 'resources' nor 'paths': a waiver must say what it covers"
+    if unknown_keys(error):
+        return describe_plainly({}, error)
     key = "/".join(str(p) for p in error.absolute_path) or "(top level)"
     last = error.absolute_path[-1] if error.absolute_path else None
     if error.validator == "pattern" and last in _REFUSED:

@@ -24,7 +24,6 @@ check is conservative: whatever it accepts, jsonschema accepts
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from dsaudit.documents.schemacheck import compile_fast_check
 from dsaudit.documents.schemacheck import normalise as _normalise
 from dsaudit.documents.structured import parse_structured
 from dsaudit.sources.inventory_facts import fact_problems
+from dsaudit.sources.inventory_problems import combined, dangling, line_at, record_of
 from dsaudit.sources.inventory_schema import (
     KINDS,
     REFERENCES,
@@ -155,7 +155,7 @@ class _Loader:
 
     def at(self, res: Resource, path: Sequence[PathKey], message: str) -> None:
         self.flagged.add(id(res))
-        self.problem(message, res.file, _line(res.locator, (*res.base_path, *path)))
+        self.problem(message, res.file, line_at(res.locator, (*res.base_path, *path)))
 
     # -- reading --------------------------------------------------------------------
     def display(self, path: Path) -> str:
@@ -186,7 +186,7 @@ class _Loader:
             self.skip(
                 f"an inventory document is a mapping with version: 1, not a {type(data).__name__}",
                 display,
-                _line(locator, ()),
+                line_at(locator, ()),
             )
             return
         check = validator()
@@ -196,16 +196,16 @@ class _Loader:
             _normalise(data, found)
             if not found:
                 found.extend(check.errors(data))
-            records = [_record_of(path) for path, _ in found]
+            records = [record_of(path, SECTIONS) for path, _ in found]
             if found and all(records):
                 # Only some records are wrong: they are left out, the rest is loaded.
                 for (path, message), record in zip(found, records, strict=True):
                     assert record is not None
                     invalid.add(record)
-                    self.problem(message, display, _line(locator, path))
+                    self.problem(message, display, line_at(locator, path))
             else:
                 for path, message in found:
-                    self.skip(message, display, _line(locator, path))
+                    self.skip(message, display, line_at(locator, path))
                 if found:
                     return
         meta = {"source": "inventory", "format": fmt, "document": document.index}
@@ -294,61 +294,15 @@ class _Loader:
                     for path, item in references_of(res.attributes, key):
                         if item not in known:
                             self.at(
-                                res, path, _dangling(section, res.id, key, item, known, target_text)
+                                res, path, dangling(section, res.id, key, item, known, target_text)
                             )
 
     def result(self, files: list[str], keep_valid: bool = False) -> Inventory:
         if self.problems and not keep_valid:
-            raise _combined(self.problems, self.truncated)
+            raise combined(self.problems, self.truncated)
         resources = [self.org_resource] if self.org_resource else []
         kept = [r for r in [*resources, *self.resources] if id(r) not in self.flagged]
         return Inventory(self.organization, kept, files, list(self.problems), self.truncated)
-
-
-def _record_of(path: Sequence[PathKey]) -> tuple[str, int] | None:
-    """``(section, index)`` when a schema problem lies inside one record of a section."""
-    if len(path) >= 2 and path[0] in SECTIONS and isinstance(path[1], int):
-        return str(path[0]), path[1]
-    return None
-
-
-def _dangling(section: str, rid: str, key: str, item: str, known: set[str], where: str) -> str:
-    message = (
-        f"{section} {quote_value(rid)}: {key} refers to {quote_value(item)}, "
-        f"which is not an id in {where}"
-    )
-    hint = difflib.get_close_matches(item, sorted(known), n=1)
-    return message + (f" (did you mean {hint[0]!r}?)" if hint else "")
-
-
-def _line(locator: LineLocator | None, path: Sequence[PathKey]) -> int | None:
-    """The line of ``path``, or of its nearest ancestor that has one."""
-    if locator is None:
-        return None
-    full = tuple(path)
-    while True:
-        try:
-            line = locator.line_of(full)
-        except (KeyError, IndexError, TypeError):
-            line = None
-        if line is not None or not full:
-            return line
-        full = full[:-1]
-
-
-def _combined(problems: list[InventoryError], truncated: int) -> InventoryError:
-    """One error carrying every problem in ``errors``."""
-    if len(problems) == 1 and not truncated:
-        only = problems[0]
-        error = InventoryError(only.message, file=only.file, line=only.line)
-    else:
-        lines = [f"  {problem}" for problem in problems]
-        if truncated:
-            lines.append(f"  ... and {truncated} more")
-        count = len(problems) + truncated
-        error = InventoryError(f"the inventory has {count} problems:\n" + "\n".join(lines))
-    error.errors = list(problems)  # type: ignore[attr-defined]
-    return error
 
 
 def load_inventory(

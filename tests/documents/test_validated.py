@@ -47,7 +47,7 @@ def test_an_empty_document_is_none(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ("name: x\ncolour: red\n", 1, "colour"),  # unknown key: the mapping's line
+        ("name: x\ncolour: red\n", 2, "colour"),  # unknown key: the line of the key itself
         ("name: x\nitems:\n  - id: 1\n  - other: 2\n", 4, "'id' is a required property"),
         ("name: 3\n", 1, "is not of type 'string'"),
     ],

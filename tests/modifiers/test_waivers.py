@@ -149,9 +149,17 @@ def test_stale_waiver_is_reported(root: Path) -> None:
 
 
 def test_waiver_for_a_rule_not_run_is_stale_and_says_why(root: Path) -> None:
-    path = write_waivers(root, waiver(rule="KIT-OTHER"))
+    # a shipped rule: known, but not run by this kit-only audit
+    path = write_waivers(root, waiver(rule="CSL-LOG-RETENTION"))
     _, report = audit_json(root, "--waivers", path)
-    assert any("rule KIT-OTHER was not run" in w for w in report["warnings"])
+    assert any("rule CSL-LOG-RETENTION was not run" in w for w in report["warnings"])
+
+
+def test_waiver_for_a_rule_no_pack_defines_is_an_error(root: Path) -> None:
+    path = write_waivers(root, waiver(rule="KIT-OTHER"))
+    result = audit(root, "--waivers", path)
+    assert result.exit_code == 2
+    assert "waiver W-1 names unknown rule 'KIT-OTHER'" in result.output
 
 
 @pytest.mark.parametrize(
@@ -217,7 +225,12 @@ REFUSED = [
     ("no-scope", {"resources": None}, None, "neither 'resources' nor 'paths'"),
     ("bad-date", {"expires_on": "2026-02-30"}, "expires_on", "not a valid date"),
     ("expires-first", {"expires_on": "2025-12-31"}, "expires_on", "is before approved_on"),
-    ("typo", {"expires": "2026-12-31"}, None, "'expires' was unexpected"),
+    (
+        "typo",
+        {"expires": "2026-12-31"},
+        "expires",
+        "unknown key 'expires' in 'waivers/0' (did you mean 'expires_on'?)",
+    ),
     ("empty-resources", {"resources": []}, "resources", "should be non-empty"),
 ]
 

@@ -44,10 +44,10 @@ HOSTILE_DEEP = {
 def test_deep_nesting_is_refused_before_parsing(name: str) -> None:
     content = HOSTILE_DEEP[name]
     fmt = name.rsplit(".", 1)[-1]
-    started = time.perf_counter()
+    # No wall-clock bound here (speed lives in bench/, and a loaded CI machine made a 5 s bound
+    # flaky): the depth check must refuse the document, naming the limit and the file.
     with pytest.raises(LimitError) as info:
         parse_structured(name, content, fmt, Limits())
-    assert time.perf_counter() - started < 5
     assert info.value.limit == "max_depth"
     assert info.value.file == name
 
