@@ -191,7 +191,8 @@ def _known_codes(
     if isinstance(manifest.get("law"), str):
         known.add(manifest["law"])
     seen: set[str] = set()
-    for i, entry in enumerate(manifest.get("instruments") or ()):
+    declared = manifest.get("instruments")
+    for i, entry in enumerate(declared if isinstance(declared, list) else ()):
         code = entry.get("code") if isinstance(entry, dict) else None
         if not isinstance(code, str):
             continue  # the schema problem is reported

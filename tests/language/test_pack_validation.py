@@ -270,3 +270,12 @@ def test_every_shipped_and_plugin_pack_still_loads() -> None:
     ]
     for folder in [*builtin_pack_paths(), *extra]:
         assert load_pack(folder).rules, folder
+
+
+@pytest.mark.parametrize("instruments", ["5", "{HXACL: x}", "[HXACL]", "[{code: HXACL}]"])
+def test_a_malformed_instruments_list_is_a_schema_error(tmp_path: Path, instruments: str) -> None:
+    manifest = MANIFEST + f"instruments: {instruments}\n"
+    pack = make_pack(tmp_path, {"rules/r.yaml": "rules:\n" + rule("P-ONE")}, manifest)
+    with pytest.raises(PackSchemaError) as err:
+        load_pack(pack)
+    assert "p/pack.yaml:5:" in str(err.value)
