@@ -141,7 +141,8 @@ def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
     from dsaudit.core.taxonomy import load_taxonomy
     from dsaudit.engine.records import reference_map
     from dsaudit.language.conditions import CompileEnv
-    from dsaudit.language.packs import combined_error, compile_rule, load_pack
+    from dsaudit.language.packcheck import combined_error
+    from dsaudit.language.packs import compile_rule, load_pack
     from dsaudit.plugin.host import get_plugin_host
     from dsaudit.plugin.registry import collect_registry
 
