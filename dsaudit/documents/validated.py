@@ -180,6 +180,38 @@ def validate(
         raise error(describe(data, found), file=display, line=line or line_of(locator, where))
 
 
+def schema_errors(
+    data: Any,
+    locator: Any,
+    display: str,
+    schema: str | Mapping[str, Any],
+    *,
+    error: type[DsauditError] = ConfigError,
+    describe: Describe = describe_plainly,
+) -> list[tuple[tuple[PathKey, ...], DsauditError]]:
+    """Every way ``data`` breaks ``schema``: ``(key path, error)`` with its line, in line order.
+
+    Unlike :func:`validate`, which raises the single most relevant error, this lists one error
+    per failing place: a ``oneOf``/``anyOf`` failure is shown by its most relevant sub-error.
+    """
+    check = _shipped_validator(schema) if isinstance(schema, str) else validator_for(schema)
+    out: list[tuple[tuple[PathKey, ...], DsauditError]] = []
+    seen: set[tuple[int | None, str]] = set()
+    for top in check.iter_errors(data):
+        found = best_match([top]) or top
+        where = tuple(found.absolute_path)
+        unknown = unknown_keys(found)
+        line = line_of(locator, (*where, unknown[0])) if unknown else None
+        line = line or line_of(locator, where)
+        message = describe(data, found)
+        if (line, message) in seen:
+            continue
+        seen.add((line, message))
+        out.append((where, error(message, file=display, line=line)))
+    out.sort(key=lambda found: found[1].line or 0)
+    return out
+
+
 def load_validated(
     path: Path,
     display: str,

@@ -18,17 +18,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema.exceptions import ValidationError
-
-from dsaudit.__about__ import __version__
 from dsaudit.core.errors import PackError, PackSchemaError, RuleCompileError
 from dsaudit.core.models import LawRef, LineLocator, Location, PathKey, Rule, Severity
 from dsaudit.documents.validated import (
     iso_dates,
-    line_of,
     parse_document,
     read_document_bytes,
-    validate,
 )
 from dsaudit.language.citations import verified_citations
 from dsaudit.language.conditions import (
@@ -40,6 +35,14 @@ from dsaudit.language.findings import value_splitter
 from dsaudit.language.guardrails import legal_values, loosened_params
 from dsaudit.language.msgtemplate import ENGINE_NAMES, MessageError, check_messages, legal_name
 from dsaudit.language.named import expand_pack_rules
+from dsaudit.language.packcheck import (
+    check_law_codes,
+    check_min_version,
+    combined_error,
+    known_codes,
+    stray_files,
+    valid_rules,
+)
 
 
 @dataclass(slots=True)
@@ -119,20 +122,12 @@ def _read_yaml(path: Path, display: str) -> tuple[Any, LineLocator | None]:
     return iso_dates(data), locator
 
 
-def _schema_error(data: Any, locator: LineLocator | None, display: str) -> None:
-    validate(data, locator, display, "pack.schema.json", error=PackSchemaError, describe=_explain)
-
-
-def _explain(data: Any, error: ValidationError) -> str:
-    where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-    message = error.message
-    if error.validator == "additionalProperties":
-        message = f"unknown key: {message}"
-    return f"{message} at '{where}'"
-
-
 def load_pack(path: Path, *, root: Path | None = None, origin: str = "builtin") -> Pack:
-    """Load and validate the pack in folder ``path`` (or the folder of a ``pack.yaml``)."""
+    """Load and validate the pack in folder ``path`` (or the folder of a ``pack.yaml``).
+
+    Every problem found is reported at once: one :class:`PackError` whose ``errors`` lists each
+    (file and line), or the single problem itself.
+    """
     path = path.resolve()
     if path.is_file() and path.name == "pack.yaml":
         path = path.parent
@@ -147,46 +142,65 @@ def load_pack(path: Path, *, root: Path | None = None, origin: str = "builtin") 
         except ValueError:
             return p.as_posix()
 
-    manifest, locator = _read_yaml(manifest_path, display(manifest_path))
+    shown_manifest = display(manifest_path)
+    manifest, locator = _read_yaml(manifest_path, shown_manifest)
     if not isinstance(manifest, dict):
-        raise PackSchemaError("pack.yaml must be a mapping", file=display(manifest_path), line=1)
-    _schema_error(manifest, locator, display(manifest_path))
+        raise PackSchemaError("pack.yaml must be a mapping", file=shown_manifest, line=1)
+    # First: a pack for a newer dsaudit may use keys this one does not know.
+    check_min_version(manifest, shown_manifest, locator)
+    problems: list[PackError] = []
+    rules = [
+        RuleSource(rule, shown_manifest, ("rules", i), locator)
+        for i, rule in valid_rules(manifest, locator, shown_manifest, problems)
+    ]
     for key in ("name", "version", "jurisdiction", "instrument"):
         if key not in manifest:
-            raise PackSchemaError(
-                f"the manifest needs '{key}'", file=display(manifest_path), line=1
+            problems.append(
+                PackSchemaError(f"the manifest needs '{key}'", file=shown_manifest, line=1)
             )
-    rules = [
-        RuleSource(rule, display(manifest_path), ("rules", i), locator)
-        for i, rule in enumerate(manifest.get("rules", []))
-    ]
+    known = known_codes(manifest, shown_manifest, locator, problems)
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     for f in files:
         content = read_pack_file(f, display(f))
         digest.update(f.relative_to(path).as_posix().encode() + b"\0" + content + b"\0")
+    problems.extend(stray_files(path, display))
     for rule_file in sorted((path / "rules").glob("*.y*ml")):
-        data, loc = _read_yaml(rule_file, display(rule_file))
         shown = display(rule_file)
+        try:
+            data, loc = _read_yaml(rule_file, shown)
+        except PackError as exc:
+            problems.append(exc)
+            continue
         if not isinstance(data, dict) or set(data) != {"rules"}:
-            raise PackSchemaError("a rule file must be a mapping with one key, 'rules'", file=shown)
-        _schema_error({"rules": data["rules"]}, loc, shown)
-        rules.extend(RuleSource(r, shown, ("rules", i), loc) for i, r in enumerate(data["rules"]))
-    rules = expand_pack_rules(
-        rules, manifest.get("conditions") or {}, display(manifest_path), locator
-    )
-    _check_min_version(manifest, display(manifest_path), locator)
+            problems.append(
+                PackSchemaError("a rule file must be a mapping with one key, 'rules'", file=shown)
+            )
+            continue
+        valid = valid_rules({"rules": data["rules"]}, loc, shown, problems)
+        rules.extend(RuleSource(r, shown, ("rules", i), loc) for i, r in valid)
+    for src in rules:
+        check_law_codes(src, known, problems)
     seen: dict[str, RuleSource] = {}
     for src in rules:
         rid = src.data["id"]
         if rid in seen:
             first = seen[rid].location(("id",))
-            raise PackSchemaError(
+            problems.append(PackSchemaError(
                 f"duplicate rule id {rid} (first defined at {first})",
-                file=src.file,
-                line=src.location(("id",)).line,
+                file=src.file, line=src.location(("id",)).line))  # fmt: skip
+        else:
+            seen[rid] = src
+    if not any(p.file == shown_manifest for p in problems):  # its named conditions are valid
+        try:
+            rules = expand_pack_rules(
+                rules, manifest.get("conditions") or {}, shown_manifest, locator
             )
-        seen[rid] = src
+        except PackSchemaError as exc:
+            problems.append(exc)
+    if problems:
+        problems.sort(key=lambda p: (p.file or "", p.line or 0))
+        raise combined_error(str(manifest.get("name") or path.name), problems)
     return Pack(
         name=manifest["name"],
         version=str(manifest["version"]),
@@ -196,24 +210,6 @@ def load_pack(path: Path, *, root: Path | None = None, origin: str = "builtin") 
         sha256=digest.hexdigest(),
         origin=origin,
     )
-
-
-def _check_min_version(manifest: dict[str, Any], shown: str, locator: LineLocator | None) -> None:
-    """Refuse a pack that needs a newer dsaudit (``min_dsaudit``), as Semgrep's min-version."""
-    wanted = manifest.get("min_dsaudit")
-    if wanted is None:
-        return
-    if _version_tuple(str(wanted)) > _version_tuple(__version__):
-        raise PackError(
-            f"pack {manifest.get('name')} needs dsaudit {wanted} or newer; this is dsaudit "
-            f"{__version__} (upgrade dsaudit, or use an older release of the pack)",
-            file=shown,
-            line=line_of(locator, ("min_dsaudit",)),
-        )
-
-
-def _version_tuple(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split(".")[:3] if part.isdigit())
 
 
 def _in_force(src: Mapping[str, Any], as_of: dt.date) -> bool:

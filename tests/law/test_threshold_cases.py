@@ -91,7 +91,7 @@ def _pack(root: Path, rule: dict[str, Any], cases: list[dict[str, Any]], **block
     pack = root / "pack"
     (pack / "rules").mkdir(parents=True)
     (pack / "tests").mkdir()
-    manifest = {"name": "t", "version": "1.0.0", "jurisdiction": "CN",
+    manifest = {"name": "t", "version": "1.0.0", "jurisdiction": "CN", "law": "T",
                 "instrument": {"title": "T", "effective": "2020-01-01"}}  # fmt: skip
     (pack / "pack.yaml").write_text(yaml.safe_dump(manifest), "utf-8")
     base = {"id": "T-1", "title": "A threshold", "severity": "low",

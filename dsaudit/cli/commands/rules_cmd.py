@@ -133,10 +133,15 @@ def show_rule(rule_id: str, packs: tuple[str, ...]) -> None:
 @click.option("--plugin-dir", "plugin_dirs", multiple=True, type=click.Path(path_type=Path),
               help="Load local plugins (named checks) from DIR.")  # fmt: skip
 def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
-    """Validate rule packs: schema, conditions, operators, categories and checks."""
+    """Validate rule packs: schema, law codes, conditions, operators, categories and checks.
+
+    Every problem of every pack is reported at once, each with file and line.
+    """
+    from dsaudit.core.errors import PackError
     from dsaudit.core.taxonomy import load_taxonomy
     from dsaudit.engine.records import reference_map
     from dsaudit.language.conditions import CompileEnv
+    from dsaudit.language.packcheck import combined_error
     from dsaudit.language.packs import compile_rule, load_pack
     from dsaudit.plugin.host import get_plugin_host
     from dsaudit.plugin.registry import collect_registry
@@ -148,11 +153,31 @@ def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
         operators=registry.operators,
         references=reference_map(),
     )
-    for path in paths:
-        pack = load_pack(path, root=Path.cwd())
+    failed: list[PackError] = []
+    for path in paths:  # every pack and every rule: all problems at once
+        try:
+            pack = load_pack(path, root=Path.cwd())
+        except PackError as exc:
+            failed.append(exc)
+            continue
+        problems: list[PackError] = []
         for src in pack.rules:
-            compile_rule(src, pack, env)
+            try:
+                compile_rule(src, pack, env)
+            except PackError as exc:
+                problems.append(exc)
+        if problems:
+            failed.append(combined_error(pack.name, problems))
+            continue
         echo(f"{pack.name} {pack.version}: {len(pack.rules)} rules valid")
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        error = PackError(
+            f"{len(failed)} rule packs have problems:\n" + "\n".join(map(str, failed))
+        )
+        error.errors = [e for f in failed for e in getattr(f, "errors", [f])]  # type: ignore[attr-defined]
+        raise error
 
 
 @rules.command("test")
