@@ -14,6 +14,7 @@ import click
 
 from dsaudit.cli.commands.echo import echo_report
 from dsaudit.cli.commands.options import input_options, selection_from, selection_options
+from dsaudit.cli.helptext import AUDIT_EPILOG
 from dsaudit.cli.outcome import ExitCode
 from dsaudit.redaction.redact import redact_audit, redact_line
 from dsaudit.reports.stdout_guard import stdout_to_stderr
@@ -72,7 +73,7 @@ def pair_outputs(
     return pairs
 
 
-@click.command()
+@click.command(epilog=AUDIT_EPILOG)
 @click.argument("target", default=".", type=click.Path(path_type=Path))
 @input_options
 @selection_options
@@ -81,7 +82,8 @@ def pair_outputs(
     "formats",
     multiple=True,
     metavar="F",
-    help="Report format: console, json, sarif, junit, html, markdown, csv (repeatable; "
+    help="Report format: console, json, sarif, junit, html, markdown, csv, defectdojo "
+    "(repeatable; "
     "pairs with --output in order, or F=PATH).",
 )
 @click.option(
