@@ -176,7 +176,8 @@ def _description(result: Result, rules: Mapping[str, Rule]) -> str:
         lines.append("**Risk accepted (dsaudit waiver)**")
         lines.append(f"- Approved by: {(waiver.approver if waiver else None) or 'not recorded'}")
         lines.append(f"- Expires: {(waiver.until if waiver else None) or 'not recorded'}")
-        lines.append(f"- Reason: {(waiver.reason if waiver else None) or 'no reason given'}")
+        reason = (waiver.reason if waiver else None) or "no reason given"
+        lines.append(f"- Reason: {reason.strip()}")
         if waiver and waiver.id:
             lines.append(f"- Waiver: {waiver.id}")
     if result.status is Status.SUPPRESSED:
