@@ -142,30 +142,24 @@ def effective_settings(cfg: Any, options: dict[str, Any]) -> list[dict[str, Any]
             if setting.default_text and record["value"] in (None, [], {}):
                 record["default"] = setting.default_text
         records.append(record)
+
+    def from_file(key: tuple[str, ...], value: Any) -> dict[str, Any]:
+        line = line_of(cfg.config_lines, key)
+        where = f"{shown_file}:{line}" if line else str(shown_file)
+        return {"key": ".".join(key), "value": value, "source": "file", "where": where,
+                "file": shown_file, "line": line}  # fmt: skip
+
     for rule_id, settings in sorted((cfg.raw.get("rules") or {}).items()):
         for name, value in sorted(((settings or {}).get("params") or {}).items()):
-            key = ("rules", rule_id, "params", name)
-            line = line_of(cfg.config_lines, key)
-            records.append({"key": ".".join(key), "value": value, "source": "file",
-                            "where": f"{shown_file}:{line}" if line else str(shown_file),
-                            "file": shown_file, "line": line})  # fmt: skip
+            records.append(from_file(("rules", rule_id, "params", name), value))
     for name, value in _limits_items(cfg.limits):
-        key = ("limits", name)
-        if _present(cfg.raw, key):
-            line = line_of(cfg.config_lines, key)
-            records.append({"key": ".".join(key), "value": value, "source": "file",
-                            "where": f"{shown_file}:{line}" if line else str(shown_file),
-                            "file": shown_file, "line": line})  # fmt: skip
+        if _present(cfg.raw, ("limits", name)):
+            records.append(from_file(("limits", name), value))
         else:
-            records.append({"key": ".".join(key), "value": value, "source": "default",
+            records.append({"key": f"limits.{name}", "value": value, "source": "default",
                             "where": "default", "file": None, "line": None})  # fmt: skip
     for section in sorted(cfg.plugin_sections):
-        key = ("plugin_settings", section)
-        line = line_of(cfg.config_lines, key)
-        records.append({"key": ".".join(key), "value": cfg.plugin_sections[section],
-                        "source": "file",
-                        "where": f"{shown_file}:{line}" if line else str(shown_file),
-                        "file": shown_file, "line": line})  # fmt: skip
+        records.append(from_file(("plugin_settings", section), cfg.plugin_sections[section]))
     return records
 
 
@@ -175,17 +169,15 @@ def _limits_items(limits: Any) -> list[tuple[str, Any]]:
     return [(f.name, getattr(limits, f.name)) for f in dataclasses.fields(limits)]
 
 
-def _redacted(value: Any) -> Any:
-    """``value`` with every string in it masked (the config is input from the audited tree)."""
-    from dsaudit.redaction.redact import redact_text
+def _redacted(record: dict[str, Any]) -> Any:
+    """The record's value masked (the config is input from the audited tree): every string and
+    key; under ``plugin_settings`` and rule ``params`` also values whose key names a secret
+    (``token``, ``password``, ...), shown as ``****``."""
+    from dsaudit.redaction.redact import redact_value
 
-    if isinstance(value, str):
-        return redact_text(value)
-    if isinstance(value, dict):
-        return {redact_text(str(k)): _redacted(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_redacted(v) for v in value]
-    return value
+    key = record["key"]
+    by_path = key.startswith("plugin_settings.") or (key.startswith("rules.") and ".params." in key)
+    return redact_value(record["value"], key if by_path else None)
 
 
 def _value_text(record: dict[str, Any]) -> str:
@@ -268,7 +260,7 @@ def show(target: Path, as_json: bool, **options: Any) -> None:
     )
     records = effective_settings(cfg, options)
     for record in records:
-        record["value"] = _redacted(record["value"])
+        record["value"] = _redacted(record)
         for field_name in ("where", "file"):
             if isinstance(record.get(field_name), str):
                 record[field_name] = redact_text(record[field_name])
