@@ -49,6 +49,8 @@ FINDING_KEYS = frozenset({
 """The keys a finding may have: a subset of what DefectDojo's generic JSON parser allows
 (any other key makes it refuse the whole file)."""
 
+TITLE_MAX = 511
+"""DefectDojo's ``Finding.title`` holds at most this many characters."""
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -109,8 +111,9 @@ def finding_record(
     """One result as a DefectDojo finding (keys: :data:`FINDING_KEYS`)."""
     rule = rules.get(result.rule_id)
     title = rule.title if rule else result.rule_id
+    full_title = f"{result.rule_id}: {title} [{result.resource_kind}/{result.resource_id}]"
     record: dict[str, Any] = {
-        "title": f"{result.rule_id}: {title} [{result.resource_kind}/{result.resource_id}]",
+        "title": full_title if len(full_title) <= TITLE_MAX else full_title[: TITLE_MAX - 1] + "…",
         "severity": SEVERITY.get(str(result.severity), "Info"),
         "description": _description(result, rules),
         "mitigation": (rule.remediation if rule else "") or "",

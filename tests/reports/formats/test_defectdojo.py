@@ -154,3 +154,12 @@ def test_documented() -> None:
     assert "## DefectDojo" in docs
     for key in ("risk_accepted", "false_p", "unique_id_from_tool", "planned_remediation_date"):
         assert f"`{key}`" in docs
+
+
+def test_a_long_title_is_cut_to_what_defectdojo_holds(audit: AuditResult) -> None:
+    import dataclasses
+
+    long_id = "x" * 600
+    audit.results = [dataclasses.replace(r, resource_id=long_id) for r in audit.results]
+    for finding in _document(audit)["findings"]:
+        assert len(finding["title"]) == 511 and finding["title"].endswith("…")
