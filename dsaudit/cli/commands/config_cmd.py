@@ -130,7 +130,11 @@ def effective_settings(cfg: Any, options: dict[str, Any]) -> list[dict[str, Any]
             )
         else:
             in_file = _present(cfg.raw, setting.key)
-        if flag:
+        if flag and in_file and setting.key == ("plugins",):  # --plugin-dir adds to the file's
+            line = line_of(cfg.config_lines, setting.key)
+            record.update(source="flag", where=f"{shown_file}:{line} and {flag}",
+                          file=shown_file, line=line)  # fmt: skip
+        elif flag:
             record.update(source="flag", where=flag, file=None, line=None)
         elif in_file:
             line = line_of(cfg.config_lines, setting.key if setting.key != ("disable",) else
