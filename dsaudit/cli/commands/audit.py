@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dsaudit.cli import helptext
 from dsaudit.cli.commands.echo import echo_report
 from dsaudit.cli.commands.options import input_options, selection_from, selection_options
-from dsaudit.cli.helptext import AUDIT_EPILOG
 from dsaudit.cli.outcome import ExitCode
 from dsaudit.redaction.redact import redact_audit, redact_line
 from dsaudit.reports.stdout_guard import stdout_to_stderr
@@ -73,7 +73,7 @@ def pair_outputs(
     return pairs
 
 
-@click.command(epilog=AUDIT_EPILOG)
+@click.command(epilog=helptext.AUDIT_EPILOG)
 @click.argument("target", default=".", type=click.Path(path_type=Path))
 @input_options
 @selection_options
@@ -83,8 +83,7 @@ def pair_outputs(
     multiple=True,
     metavar="F",
     help="Report format: console, json, sarif, junit, html, markdown, csv, defectdojo "
-    "(repeatable; "
-    "pairs with --output in order, or F=PATH).",
+    "(repeatable; pairs with --output in order, or F=PATH).",
 )
 @click.option(
     "--output",
