@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from dsaudit.__about__ import __version__
+from dsaudit.cli.helptext import MAIN_EPILOG
 from dsaudit.cli.outcome import ExitCode
 from dsaudit.redaction.redact import redact_line
 
@@ -113,7 +114,11 @@ def closed_pipe() -> NoReturn:
     raise SystemExit(ExitCode.CLOSED_PIPE)
 
 
-@click.group(cls=DsauditGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=DsauditGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=MAIN_EPILOG,
+)
 @click.version_option(__version__, "--version", prog_name="dsaudit", message="%(prog)s %(version)s")
 @click.option("-v", "--verbose", count=True, help="More detail (tracebacks with -v).")
 @click.pass_context

@@ -11,13 +11,14 @@ The terminal reporter lives in :mod:`dsaudit.reports.console` and registers itse
 from __future__ import annotations
 
 from dsaudit.reports.csv_report import REPORTER as CSV
+from dsaudit.reports.defectdojo import REPORTER as DEFECTDOJO
 from dsaudit.reports.html import REPORTER as HTML
 from dsaudit.reports.json_report import REPORTER as JSON
 from dsaudit.reports.junit import REPORTER as JUNIT
 from dsaudit.reports.markdown import REPORTER as MARKDOWN
 from dsaudit.reports.sarif import REPORTER as SARIF
 
-BUILTIN_REPORTERS = (JSON, SARIF, JUNIT, MARKDOWN, CSV, HTML)
+BUILTIN_REPORTERS = (JSON, SARIF, JUNIT, MARKDOWN, CSV, HTML, DEFECTDOJO)
 """The file formats dsaudit ships, in the order ``--help`` lists them."""
 
 __all__ = ["BUILTIN_REPORTERS"]

@@ -23,9 +23,8 @@ def test_an_unknown_format_stops_before_the_audit(tmp_path: Path) -> None:
     (target / "bad.yaml").write_text("a: [\n", "utf-8")  # would be an error result if audited
     result = run("audit", target, "--format", "pdf", "--output", tmp_path / "x.pdf")
     assert result.exit_code == 2
-    assert "unknown format 'pdf' (known: console, csv, html, json, junit, markdown, sarif)" in (
-        result.output
-    )
+    known = "console, csv, defectdojo, html, json, junit, markdown, sarif"
+    assert f"unknown format 'pdf' (known: {known})" in result.output
     assert "dsaudit report" not in result.output and "wrote" not in result.output
     assert "bad.yaml" not in result.output
     assert not (tmp_path / "x.pdf").exists()

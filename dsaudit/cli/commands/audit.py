@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dsaudit.cli import helptext
 from dsaudit.cli.commands.audit_output import console_summary, emit_reports, render_reports
 from dsaudit.cli.commands.options import input_options, selection_from, selection_options
 from dsaudit.cli.outcome import ExitCode
@@ -72,7 +73,7 @@ def pair_outputs(
     return pairs
 
 
-@click.command()
+@click.command(epilog=helptext.AUDIT_EPILOG)
 @click.argument("target", default=".", type=click.Path(path_type=Path))
 @input_options
 @selection_options
@@ -81,8 +82,8 @@ def pair_outputs(
     "formats",
     multiple=True,
     metavar="F",
-    help="Report format: console, json, sarif, junit, html, markdown, csv (repeatable; "
-    "pairs with --output in order, or F=PATH).",
+    help="Report format: console, json, sarif, junit, html, markdown, csv, defectdojo "
+    "(repeatable; pairs with --output in order, or F=PATH).",
 )
 @click.option(
     "--output",

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from dsaudit.cli.commands.options import input_options, selection_options
+from dsaudit.cli.helptext import BASELINE_CREATE_EPILOG
 from dsaudit.cli.outcome import ExitCode
 from dsaudit.redaction.redact import redact_line
 
@@ -19,7 +20,7 @@ def baseline() -> None:
     """Baselines: accept the findings you have today so that only new ones fail the run."""
 
 
-@baseline.command("create")
+@baseline.command("create", epilog=BASELINE_CREATE_EPILOG)
 @click.argument("target", default=".", type=click.Path(path_type=Path))
 @input_options
 @selection_options

@@ -17,6 +17,7 @@ def dsaudit_register_commands(cli: click.Group) -> None:
     from dsaudit.cli.commands import (
         audit,
         baseline_cmd,
+        config_cmd,
         coverage_cmd,
         init_cmd,
         plugins_cmd,
@@ -28,6 +29,6 @@ def dsaudit_register_commands(cli: click.Group) -> None:
     cli.add_command(audit.audit)
     cli.add_command(rules_cmd.rules)
     cli.add_command(plugins_cmd.plugins)
-    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, scaffold_cmd):
+    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, scaffold_cmd, config_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -145,7 +145,9 @@ def test_loaded_rules_cannot_be_evaluated(audit: AuditResult, tmp_path: Path) ->
 def test_render_saved_unknown_format(audit: AuditResult, tmp_path: Path) -> None:
     saved = tmp_path / "result.json"
     saved.write_text(REPORTER.render(audit, {}), encoding="utf-8")
-    with pytest.raises(UsageError, match="unknown report format 'pdf'; choose one of: csv, html"):
+    with pytest.raises(
+        UsageError, match="unknown report format 'pdf'; choose one of: csv, defectdojo, html"
+    ):
         render_saved(saved, "pdf")
 
 
