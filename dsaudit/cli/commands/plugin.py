@@ -18,6 +18,7 @@ def dsaudit_register_commands(cli: click.Group) -> None:
         audit,
         baseline_cmd,
         coverage_cmd,
+        discover_cmd,
         init_cmd,
         plugins_cmd,
         report_cmd,
@@ -28,6 +29,6 @@ def dsaudit_register_commands(cli: click.Group) -> None:
     cli.add_command(audit.audit)
     cli.add_command(rules_cmd.rules)
     cli.add_command(plugins_cmd.plugins)
-    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, scaffold_cmd):
+    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, scaffold_cmd, discover_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
