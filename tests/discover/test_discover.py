@@ -338,3 +338,22 @@ def test_the_sample_database_is_what_its_generator_writes(tmp_path: Path) -> Non
     assert (tmp_path / "shop.sqlite").read_bytes() == (SAMPLE / "shop.sqlite").read_bytes()
     for name in ("members.csv", "events.jsonl"):
         assert (tmp_path / "files" / name).read_bytes() == (SAMPLE / "files" / name).read_bytes()
+
+
+def test_the_digits_fast_path_agrees_with_find_pi() -> None:
+    import random
+
+    from dsaudit.redaction.pidetect import find_pi
+
+    def slow(value: str) -> str | None:
+        kinds = {m.kind for m in find_pi(value)}
+        return next((k for k in detectors.PIDETECT_ORDER if k in kinds), None)
+
+    rng = random.Random(5)
+    values = [RESIDENT_ID, CARD, PHONE, "86" + PHONE, RESIDENT_ID.lower()]
+    for _ in range(20_000):
+        n = rng.randint(9, 21)
+        value = rng.choice("123456789") + "".join(rng.choice("0123456789") for _ in range(n))
+        values.append(value + "X" if rng.random() < 0.1 else value)
+    for value in values:
+        assert detectors.pidetect_kind(value) == slow(value), value
