@@ -73,6 +73,10 @@ def discover(
             continue
         try:
             results = discover_source(source, sample=sample, seed=seed)
+        except SourceError as exc:  # its message names the file, never a value
+            echo(f"dsaudit discover: error: {mask_pi(str(exc))}", err=True)
+            failed = True
+            continue
         except Exception as exc:  # the engine's message may quote data: show its kind only
             echo(
                 f"dsaudit discover: error: {mask_dsn(spec)}: reading failed ({type(exc).__name__})",
