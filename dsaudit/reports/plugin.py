@@ -1,4 +1,4 @@
-"""Registers the built-in file reporters (json, sarif, junit, markdown, csv, html)."""
+"""Registers the built-in file reporters (json, sarif, junit, markdown, csv, html, oscal)."""
 
 from __future__ import annotations
 

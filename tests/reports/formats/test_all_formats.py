@@ -32,6 +32,7 @@ def test_plugin_registers_every_builtin_format() -> None:
         ("markdown", ".md"),
         ("csv", ".csv"),
         ("html", ".html"),
+        ("oscal", ".json"),
     ]
     assert all(callable(r.render) and r.description for r in registered)
 

@@ -173,7 +173,16 @@ def render_all(result: AuditResult) -> dict[str, str]:
 @pytest.mark.parametrize("retention", [100, 30], ids=["pass", "fail"])
 def test_every_format_says_not_assured(tmp_path: Path, retention: int) -> None:
     rendered = render_all(run(tmp_path, retention, 90))
-    assert set(rendered) == {"console", "json", "sarif", "junit", "markdown", "csv", "html"}
+    assert set(rendered) == {
+        "console",
+        "json",
+        "sarif",
+        "junit",
+        "markdown",
+        "csv",
+        "html",
+        "oscal",
+    }
     for name, text in rendered.items():
         assert "not assured" in text.lower(), name
         assert "90" in text and "6 months" in text, name
