@@ -344,10 +344,17 @@ def test_reproducible_and_redacted_through_the_cli(
     outputs = []
     for n in (1, 2):
         out = tmp_path / f"{n}.json"
-        result = runner.invoke(cli, ["audit", str(target), "-q", "--format", f"oscal={out}"])
+        saved = tmp_path / f"{n}.report.json"
+        args = ["audit", str(target), "-q", "--format", f"oscal={out}", "--format", f"json={saved}"]
+        result = runner.invoke(cli, args)
         assert result.exit_code == 1, result.output
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+    # rendered again from the saved JSON report: the same document
+    again = tmp_path / "again.json"
+    result = runner.invoke(cli, ["report", str(saved), "--format", "oscal", "-o", str(again)])
+    assert result.exit_code == 0, result.output
+    assert again.read_bytes() == outputs[0]
     text = outputs[0].decode("utf-8")
     catalog_text = json.dumps(_catalog(json.loads(text)), ensure_ascii=False)
     for raw in ("Pl4nted-Raw-Secret-77", "13987654321", "li.planted@example.com"):
