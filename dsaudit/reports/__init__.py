@@ -16,9 +16,10 @@ from dsaudit.reports.html import REPORTER as HTML
 from dsaudit.reports.json_report import REPORTER as JSON
 from dsaudit.reports.junit import REPORTER as JUNIT
 from dsaudit.reports.markdown import REPORTER as MARKDOWN
+from dsaudit.reports.oscal import REPORTER as OSCAL
 from dsaudit.reports.sarif import REPORTER as SARIF
 
-BUILTIN_REPORTERS = (JSON, SARIF, JUNIT, MARKDOWN, CSV, HTML, DEFECTDOJO)
+BUILTIN_REPORTERS = (JSON, SARIF, JUNIT, MARKDOWN, CSV, HTML, DEFECTDOJO, OSCAL)
 """The file formats dsaudit ships, in the order ``--help`` lists them."""
 
 __all__ = ["BUILTIN_REPORTERS"]

@@ -1,4 +1,5 @@
-"""Registers the built-in file reporters (json, sarif, junit, markdown, csv, html, defectdojo)."""
+"""Registers the built-in file reporters (json, sarif, junit, markdown, csv, html, defectdojo,
+oscal)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from dsaudit.core.names import shown_name
 from dsaudit.reports.console_rich import RichConsoleReport
 from dsaudit.reports.loader import audit_from_document
 
-FORMATS = ["json", "sarif", "junit", "html", "markdown", "csv"]
+FORMATS = ["json", "sarif", "junit", "html", "markdown", "csv", "oscal"]
 INJECTED = "::error title=dsaudit::all checks passed"
 
 

@@ -14,7 +14,7 @@ from dsaudit.cli.app import cli
 SAMPLE = REPO_ROOT / "sample_configs" / "consumer-app"
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "csv"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "csv", "oscal"])
 def test_byte_identical_reports(
     fmt: str, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -33,6 +33,7 @@ def test_plugin_registers_every_builtin_format() -> None:
         ("csv", ".csv"),
         ("html", ".html"),
         ("defectdojo", ".json"),
+        ("oscal", ".json"),
     ]
     assert all(callable(r.render) and r.description for r in registered)
 

@@ -174,7 +174,7 @@ def render_all(result: AuditResult) -> dict[str, str]:
 def test_every_format_says_not_assured(tmp_path: Path, retention: int) -> None:
     rendered = render_all(run(tmp_path, retention, 90))
     assert set(rendered) == {
-        "console", "json", "sarif", "junit", "markdown", "csv", "html", "defectdojo"
+        "console", "json", "sarif", "junit", "markdown", "csv", "html", "defectdojo", "oscal"
     }  # fmt: skip
     for name, text in rendered.items():
         assert "not assured" in text.lower(), name
