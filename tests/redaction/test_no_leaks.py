@@ -20,9 +20,9 @@ import pytest
 import yaml
 from projectkit import AS_OF
 
-FORMATS = ("json", "sarif", "junit", "html", "markdown", "csv")
+FORMATS = ("json", "sarif", "junit", "html", "markdown", "csv", "defectdojo", "oscal")
 SUFFIX = {"json": "json", "sarif": "sarif", "junit": "xml", "html": "html", "markdown": "md",
-          "csv": "csv"}  # fmt: skip
+          "csv": "csv", "defectdojo": "json", "oscal": "json"}  # fmt: skip
 
 PLANTED = {
     "resident_id": "110101199003071234",
@@ -116,7 +116,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_no_planted_value_in_any_format_or_log(tree: Path, tmp_path: Path, verbosity: str) -> None:
     outputs: list[str | Path] = []
     for fmt in FORMATS:
-        outputs += ["--format", f"{fmt}={tmp_path / f'report.{SUFFIX[fmt]}'}"]
+        outputs += ["--format", f"{fmt}={tmp_path / f'report-{fmt}.{SUFFIX[fmt]}'}"]
     proc = _dsaudit(verbosity, "audit", tree, "--as-of", AS_OF, "--format", "console",
                     *outputs, verbosity, cwd=tmp_path)  # fmt: skip
     assert proc.returncode == 2, proc.stderr  # the malformed files are error results
@@ -125,12 +125,12 @@ def test_no_planted_value_in_any_format_or_log(tree: Path, tmp_path: Path, verbo
         if _leaks(text):
             found[name] = _leaks(text)
     for fmt in FORMATS:
-        path = tmp_path / f"report.{SUFFIX[fmt]}"
+        path = tmp_path / f"report-{fmt}.{SUFFIX[fmt]}"
         text = path.read_text("utf-8")
         if _leaks(text):
             found[fmt] = _leaks(text)
     assert found == {}
-    report = json.loads((tmp_path / "report.json").read_text("utf-8"))
+    report = json.loads((tmp_path / "report-json.json").read_text("utf-8"))
     failing = {r["rule_id"] for r in report["results"] if r["status"] == "fail"}
     assert {"HYG-NO-PLAINTEXT-SECRETS", "HYG-NO-PI-IN-CONFIG"} & failing or len(failing) > 0
     errors = {e["location"]["file"] for e in report["errors"]}
