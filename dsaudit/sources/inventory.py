@@ -43,6 +43,8 @@ from dsaudit.documents.safe_read import read_guarded
 from dsaudit.documents.schemacheck import compile_fast_check
 from dsaudit.documents.schemacheck import normalise as _normalise
 from dsaudit.documents.structured import parse_structured
+from dsaudit.sources.fides import convert_fides
+from dsaudit.sources.imported import ImportedDocument, PlaceLocator, import_kind
 from dsaudit.sources.inventory_facts import fact_problems
 from dsaudit.sources.inventory_schema import (
     KINDS,
@@ -54,6 +56,7 @@ from dsaudit.sources.inventory_schema import (
     references_of,
     validator,
 )
+from dsaudit.sources.register import MissingExtra, read_register
 
 MAX_ERRORS = 100
 """Stop collecting after this many problems (a systematically broken file would flood)."""
@@ -95,10 +98,16 @@ def read_inventory_file(
 
     The file is read once, through :func:`~.safe_read.read_guarded` (regular files only,
     size checked before reading, hashed while read)."""
+    kind = import_kind(path)
+    if kind is not None:
+        return _read_import(path, display, kind, limits, cache)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         got = path.suffix or "no extension"
-        why = f"not an inventory file: expected .yaml, .yml or .json, got {got}"
+        why = (
+            f"not an inventory file: expected .yaml, .yml or .json, got {got} (a register "
+            "is .csv or .xlsx, a Fides data map .fides.yaml)"
+        )
         return display, "", [], (why, display, None), None
     try:
         read = read_guarded(path, display, limits.max_file_bytes)
@@ -114,6 +123,37 @@ def read_inventory_file(
         why = f"cannot parse the file: {clip_text(str(exc))}"
         return display, fmt, [], (why, display, None), read.sha256
     return display, fmt, documents, None, read.sha256
+
+
+def _read_import(
+    path: Path, display: str, kind: str, limits: Limits, cache: ParseCache | None
+) -> FileOutcome:
+    """A register or Fides data map, converted into one inventory document (the conversion's
+    problems travel with it, see :class:`~dsaudit.sources.imported.ImportedDocument`)."""
+    try:
+        read = read_guarded(path, display, limits.max_file_bytes)
+    except LimitError as exc:
+        return display, kind, [], (exc.message, display, None), None
+    except SourceError as exc:
+        return (
+            display,
+            kind,
+            [],
+            (f"cannot read inventory file: {exc.message}", display, None),
+            None,
+        )
+    if kind == "register":
+        try:
+            document = read_register(display, read.content, xlsx=path.suffix.lower() == ".xlsx")
+        except MissingExtra as exc:
+            return display, kind, [], (str(exc), display, None), read.sha256
+        return display, kind, [document], None, read.sha256
+    try:
+        parsed = parse_structured(display, read.content, "yaml", limits, cache)
+    except DsauditError as exc:
+        return display, kind, [], (exc.message, exc.file or display, exc.line), read.sha256
+    sources = [(display, doc.data, doc.locator) for doc in parsed]
+    return display, kind, [convert_fides(sources)], None, read.sha256
 
 
 def _read_pair(item: tuple[Path, str], limits: Limits, cache: ParseCache | None) -> FileOutcome:
@@ -155,7 +195,8 @@ class _Loader:
 
     def at(self, res: Resource, path: Sequence[PathKey], message: str) -> None:
         self.flagged.add(id(res))
-        self.problem(message, res.file, _line(res.locator, (*res.base_path, *path)))
+        full = (*res.base_path, *path)
+        self.problem(_placed(res.locator, full, message), res.file, _line(res.locator, full))
 
     # -- reading --------------------------------------------------------------------
     def display(self, path: Path) -> str:
@@ -179,6 +220,10 @@ class _Loader:
     def document(self, display: str, fmt: str, document: ParsedDocument) -> None:
         locator = document.locator or NoLines()
         data = document.data
+        if isinstance(document, ImportedDocument):
+            for problem in document.problems:
+                report = self.skip if problem.whole else self.problem
+                report(problem.message, problem.file, problem.line)
         if data is None:
             self.skip("empty inventory document; expected a mapping with version: 1", display)
             return
@@ -202,10 +247,10 @@ class _Loader:
                 for (path, message), record in zip(found, records, strict=True):
                     assert record is not None
                     invalid.add(record)
-                    self.problem(message, display, _line(locator, path))
+                    self.problem(_placed(locator, path, message), display, _line(locator, path))
             else:
                 for path, message in found:
-                    self.skip(message, display, _line(locator, path))
+                    self.skip(_placed(locator, path, message), display, _line(locator, path))
                 if found:
                     return
         meta = {"source": "inventory", "format": fmt, "document": document.index}
@@ -319,6 +364,16 @@ def _dangling(section: str, rid: str, key: str, item: str, known: set[str], wher
     )
     hint = difflib.get_close_matches(item, sorted(known), n=1)
     return message + (f" (did you mean {hint[0]!r}?)" if hint else "")
+
+
+def _placed(locator: LineLocator | None, path: Sequence[PathKey], message: str) -> str:
+    """``message``, led by the sheet, row and column it concerns when the record came from a
+    register (a :class:`~dsaudit.sources.imported.PlaceLocator` knows them)."""
+    if isinstance(locator, PlaceLocator):
+        where = locator.describe(path)
+        if where:
+            return f"{where}: {message}"
+    return message
 
 
 def _line(locator: LineLocator | None, path: Sequence[PathKey]) -> int | None:

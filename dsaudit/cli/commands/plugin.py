@@ -19,6 +19,7 @@ def dsaudit_register_commands(cli: click.Group) -> None:
         baseline_cmd,
         coverage_cmd,
         init_cmd,
+        inventory_cmd,
         plugins_cmd,
         report_cmd,
         rules_cmd,
@@ -28,6 +29,6 @@ def dsaudit_register_commands(cli: click.Group) -> None:
     cli.add_command(audit.audit)
     cli.add_command(rules_cmd.rules)
     cli.add_command(plugins_cmd.plugins)
-    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, scaffold_cmd):
+    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, inventory_cmd, scaffold_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
