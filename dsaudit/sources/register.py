@@ -17,6 +17,7 @@ import datetime as dt
 import difflib
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -356,8 +357,24 @@ def _csv_sheets(content: bytes) -> list[Sheet]:
     return [(None, rows)]
 
 
+MAX_XLSX_UNPACKED = 256 * 1024 * 1024
+"""An XLSX file is a zip: its parts may not unpack to more than this (a zip bomb is refused
+before openpyxl reads it)."""
+
+
+class TooLarge(Exception):
+    """An XLSX register that unpacks to more than :data:`MAX_XLSX_UNPACKED`."""
+
+
 def _xlsx_sheets(content: bytes) -> list[Sheet]:
     openpyxl = _openpyxl()
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise TooLarge(
+            f"the workbook unpacks to {unpacked} bytes, more than {MAX_XLSX_UNPACKED}; "
+            "split the register or save it as CSV"
+        )
     book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         sheets: list[Sheet] = []
@@ -715,6 +732,9 @@ def read_register(
             ],
             kind="register",
         )
+    except TooLarge as exc:
+        problem = Problem(f"cannot read the register: {exc}", display, whole=True)
+        return ImportedDocument({"version": 1}, problems=[problem], kind="register")
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
         return ImportedDocument(
             {"version": 1},

@@ -260,3 +260,23 @@ def test_the_fides_mapping_is_documented_as_shipped() -> None:
         target = f"`{to}`" if to else "**not mapped**"
         shipped.append(f"| `{key}` | {target} | {note.replace('|', chr(92) + '|')} |")
     assert rows == shipped
+
+
+def test_a_file_that_is_not_a_workbook_or_a_zip_bomb_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("openpyxl", reason="openpyxl (dsaudit[register]) is not installed")
+    import zipfile
+
+    from dsaudit.sources import register
+
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("系统,数据集\n", "utf-8")
+    [problem] = load([fake], tmp_path).problems
+    assert problem.message.startswith("cannot read the register: ")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 100_000)
+    monkeypatch.setattr(register, "MAX_XLSX_UNPACKED", 50_000)
+    [problem] = load([bomb], tmp_path).problems
+    assert "unpacks to 100000 bytes, more than 50000" in problem.message
