@@ -43,8 +43,9 @@ from dsaudit.documents.safe_read import read_guarded
 from dsaudit.documents.schemacheck import compile_fast_check
 from dsaudit.documents.schemacheck import normalise as _normalise
 from dsaudit.documents.structured import parse_structured
-from dsaudit.sources.fides import convert_fides
-from dsaudit.sources.imported import ImportedDocument, PlaceLocator, import_kind
+from dsaudit.sources.import_read import placed as _placed
+from dsaudit.sources.import_read import read_import
+from dsaudit.sources.imported import ImportedDocument, import_kind
 from dsaudit.sources.inventory_facts import fact_problems
 from dsaudit.sources.inventory_schema import (
     KINDS,
@@ -56,7 +57,6 @@ from dsaudit.sources.inventory_schema import (
     references_of,
     validator,
 )
-from dsaudit.sources.register import MissingExtra, read_register
 
 MAX_ERRORS = 100
 """Stop collecting after this many problems (a systematically broken file would flood)."""
@@ -100,7 +100,7 @@ def read_inventory_file(
     size checked before reading, hashed while read)."""
     kind = import_kind(path)
     if kind is not None:
-        return _read_import(path, display, kind, limits, cache)
+        return read_import(path, display, kind, limits, cache)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         got = path.suffix or "no extension"
@@ -123,37 +123,6 @@ def read_inventory_file(
         why = f"cannot parse the file: {clip_text(str(exc))}"
         return display, fmt, [], (why, display, None), read.sha256
     return display, fmt, documents, None, read.sha256
-
-
-def _read_import(
-    path: Path, display: str, kind: str, limits: Limits, cache: ParseCache | None
-) -> FileOutcome:
-    """A register or Fides data map, converted into one inventory document (the conversion's
-    problems travel with it, see :class:`~dsaudit.sources.imported.ImportedDocument`)."""
-    try:
-        read = read_guarded(path, display, limits.max_file_bytes)
-    except LimitError as exc:
-        return display, kind, [], (exc.message, display, None), None
-    except SourceError as exc:
-        return (
-            display,
-            kind,
-            [],
-            (f"cannot read inventory file: {exc.message}", display, None),
-            None,
-        )
-    if kind == "register":
-        try:
-            document = read_register(display, read.content, xlsx=path.suffix.lower() == ".xlsx")
-        except MissingExtra as exc:
-            return display, kind, [], (str(exc), display, None), read.sha256
-        return display, kind, [document], None, read.sha256
-    try:
-        parsed = parse_structured(display, read.content, "yaml", limits, cache)
-    except DsauditError as exc:
-        return display, kind, [], (exc.message, exc.file or display, exc.line), read.sha256
-    sources = [(display, doc.data, doc.locator) for doc in parsed]
-    return display, kind, [convert_fides(sources)], None, read.sha256
 
 
 def _read_pair(item: tuple[Path, str], limits: Limits, cache: ParseCache | None) -> FileOutcome:
@@ -364,16 +333,6 @@ def _dangling(section: str, rid: str, key: str, item: str, known: set[str], wher
     )
     hint = difflib.get_close_matches(item, sorted(known), n=1)
     return message + (f" (did you mean {hint[0]!r}?)" if hint else "")
-
-
-def _placed(locator: LineLocator | None, path: Sequence[PathKey], message: str) -> str:
-    """``message``, led by the sheet, row and column it concerns when the record came from a
-    register (a :class:`~dsaudit.sources.imported.PlaceLocator` knows them)."""
-    if isinstance(locator, PlaceLocator):
-        where = locator.describe(path)
-        if where:
-            return f"{where}: {message}"
-    return message
 
 
 def _line(locator: LineLocator | None, path: Sequence[PathKey]) -> int | None:

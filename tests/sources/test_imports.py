@@ -18,7 +18,7 @@ from dsaudit.core.taxonomy import load_taxonomy
 from dsaudit.project.config import build_config
 from dsaudit.sources.fides import fides_mapping, map_category
 from dsaudit.sources.inventory import load_inventory
-from dsaudit.sources.register import COLUMNS, HEADERS, template_csv
+from dsaudit.sources.register_layout import COLUMNS, HEADERS, template_csv
 
 HERE = Path(__file__).parent
 FIDES = HERE / "imports" / "shop.fides.yaml"
@@ -268,7 +268,7 @@ def test_a_file_that_is_not_a_workbook_or_a_zip_bomb_is_refused(
     pytest.importorskip("openpyxl", reason="openpyxl (dsaudit[register]) is not installed")
     import zipfile
 
-    from dsaudit.sources import register
+    from dsaudit.sources import register_cells as register
 
     fake = tmp_path / "fake.xlsx"
     fake.write_text("系统,数据集\n", "utf-8")

@@ -34,7 +34,7 @@ def template(output: Path, force: bool) -> None:
     """Write the register template (one row per field; Chinese and English header rows)."""
     from dsaudit.core.errors import UsageError
     from dsaudit.reports.output import write_atomic
-    from dsaudit.sources.register import MissingExtra, template_csv, template_xlsx
+    from dsaudit.sources.register_layout import MissingExtra, template_csv, template_xlsx
 
     if output.exists() and not force:
         raise UsageError(
@@ -79,7 +79,7 @@ def convert(ctx: click.Context, inputs: tuple[Path, ...], output_dir: Path) -> N
     from dsaudit.reports.output import write_atomic
     from dsaudit.sources.convert import convert_inputs
     from dsaudit.sources.inventory import load_inventory
-    from dsaudit.sources.register import MissingExtra
+    from dsaudit.sources.register_layout import MissingExtra
 
     taxonomy = load_taxonomy()
     limits = Limits()
