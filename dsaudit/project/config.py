@@ -30,7 +30,10 @@ CONFIG_NAMES = ("dsaudit.yaml", "dsaudit.yml", ".dsaudit.yaml")
 PYPROJECT = "pyproject.toml"
 PYPROJECT_TABLE = ("tool", "dsaudit")
 DEFAULT_INVENTORY = ("inventory/**/*.yaml", "inventory/**/*.yml", "inventory/**/*.json",
+                     "inventory/**/*.csv", "inventory/**/*.xlsx",
                      "inventory.yaml", "inventory.yml", "inventory.json")  # fmt: skip
+"""Registers (.csv, .xlsx) and Fides data maps (*.fides.yaml) in inventory/ are converted as
+they are read (docs/inventory.md, "Importing registers and Fides data maps")."""
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "info", "never")
 
 

@@ -42,6 +42,9 @@ from dsaudit.documents.safe_read import read_guarded
 from dsaudit.documents.schemacheck import compile_fast_check
 from dsaudit.documents.schemacheck import normalise as _normalise
 from dsaudit.documents.structured import parse_structured
+from dsaudit.sources.import_read import placed as _placed
+from dsaudit.sources.import_read import read_import
+from dsaudit.sources.imported import ImportedDocument, import_kind
 from dsaudit.sources.inventory_facts import fact_problems
 from dsaudit.sources.inventory_problems import combined, dangling, line_at, record_of
 from dsaudit.sources.inventory_schema import (
@@ -95,10 +98,16 @@ def read_inventory_file(
 
     The file is read once, through :func:`~.safe_read.read_guarded` (regular files only,
     size checked before reading, hashed while read)."""
+    kind = import_kind(path)
+    if kind is not None:
+        return read_import(path, display, kind, limits, cache)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         got = path.suffix or "no extension"
-        why = f"not an inventory file: expected .yaml, .yml or .json, got {got}"
+        why = (
+            f"not an inventory file: expected .yaml, .yml or .json, got {got} (a register "
+            "is .csv or .xlsx, a Fides data map .fides.yaml)"
+        )
         return display, "", [], (why, display, None), None
     try:
         read = read_guarded(path, display, limits.max_file_bytes)
@@ -155,7 +164,8 @@ class _Loader:
 
     def at(self, res: Resource, path: Sequence[PathKey], message: str) -> None:
         self.flagged.add(id(res))
-        self.problem(message, res.file, line_at(res.locator, (*res.base_path, *path)))
+        full = (*res.base_path, *path)
+        self.problem(_placed(res.locator, full, message), res.file, line_at(res.locator, full))
 
     # -- reading --------------------------------------------------------------------
     def display(self, path: Path) -> str:
@@ -179,6 +189,10 @@ class _Loader:
     def document(self, display: str, fmt: str, document: ParsedDocument) -> None:
         locator = document.locator or NoLines()
         data = document.data
+        if isinstance(document, ImportedDocument):
+            for problem in document.problems:
+                report = self.skip if problem.whole else self.problem
+                report(problem.message, problem.file, problem.line)
         if data is None:
             self.skip("empty inventory document; expected a mapping with version: 1", display)
             return
@@ -202,10 +216,10 @@ class _Loader:
                 for (path, message), record in zip(found, records, strict=True):
                     assert record is not None
                     invalid.add(record)
-                    self.problem(message, display, line_at(locator, path))
+                    self.problem(_placed(locator, path, message), display, line_at(locator, path))
             else:
                 for path, message in found:
-                    self.skip(message, display, line_at(locator, path))
+                    self.skip(_placed(locator, path, message), display, line_at(locator, path))
                 if found:
                     return
         meta = {"source": "inventory", "format": fmt, "document": document.index}

@@ -21,6 +21,8 @@ def inventory_files(root: Path, patterns: list[str]) -> list[Path]:
             found[candidate.resolve()] = None
             continue
         for path in _expand(root, pattern):
+            if path.name.startswith("~$"):  # the lock file Excel keeps beside an open workbook
+                continue
             if _is_file_entry(path):
                 found[path.resolve()] = None
     return list(found)

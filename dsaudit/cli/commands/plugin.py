@@ -21,6 +21,7 @@ def dsaudit_register_commands(cli: click.Group) -> None:
         coverage_cmd,
         discover_cmd,
         init_cmd,
+        inventory_cmd,
         plugins_cmd,
         report_cmd,
         rules_cmd,
@@ -30,7 +31,7 @@ def dsaudit_register_commands(cli: click.Group) -> None:
     cli.add_command(audit.audit)
     cli.add_command(rules_cmd.rules)
     cli.add_command(plugins_cmd.plugins)
-    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, scaffold_cmd, config_cmd,
-                   discover_cmd):  # fmt: skip
+    for module in (report_cmd, coverage_cmd, baseline_cmd, init_cmd, inventory_cmd, scaffold_cmd,
+                   config_cmd, discover_cmd):  # fmt: skip
         for command in module.COMMANDS:
             cli.add_command(command)
