@@ -12,6 +12,7 @@ import platform
 import sys
 import warnings
 from collections.abc import Collection, Sequence
+from pathlib import Path
 from typing import Any
 
 from dsaudit.__about__ import __version__
@@ -62,19 +63,58 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
 
 
+DEFAULT_PACKS = "default"
+"""The pack name that stands for every shipped pack (``packs: [default, NAME]``)."""
+
+
+def pack_origins(registry: Registry) -> dict[Path, str]:
+    """Where each known pack folder comes from: ``builtin`` or ``plugin NAME`` (resolved paths)."""
+    origins = {p.resolve(): "builtin" for p in builtin_pack_paths()}
+    for name, path in registry.pack_paths:
+        origins.setdefault(path.resolve(), f"plugin {name}")
+    return origins
+
+
+def resolve_packs(refs: Sequence[str], registry: Registry) -> list[tuple[Path, str]]:
+    """The pack folders ``refs`` name, each with its origin, in order and without repeats.
+
+    Every command that takes packs resolves them here. A ref is a pack folder (origin
+    ``path``), the name of a shipped pack (``builtin``) or of a pack an installed or local
+    plugin provides (``plugin NAME``), or ``default``: every shipped pack. No refs means
+    ``default``: plugin packs run only when named (docs/config.md ``packs``).
+    """
+    origins = pack_origins(registry)
+    plugin_paths = [p for _, p in registry.pack_paths]
+    out: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for ref in refs or [DEFAULT_PACKS]:
+        paths = (
+            builtin_pack_paths() if ref == DEFAULT_PACKS else resolve_pack_refs([ref], plugin_paths)
+        )
+        for path in paths:
+            folder = path.parent if path.name == "pack.yaml" else path
+            key = folder.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append((path, origins.get(key, "path")))
+    return out
+
+
+def plugin_packs_not_run(registry: Registry, packs: Sequence[Pack]) -> list[dict[str, str]]:
+    """The packs installed or local plugins provide that this run does not run."""
+    ran = {p.path.resolve() for p in packs}
+    return [
+        {"name": path.name, "origin": f"plugin {name}"}
+        for name, path in registry.pack_paths
+        if path.resolve() not in ran
+    ]
+
+
 def load_packs(config: ProjectConfig, registry: Registry) -> list[Pack]:
-    """Load the packs the config asks for (default: every shipped and plugin-provided pack)."""
-    plugin_packs = [p for _, p in registry.pack_paths]
-    origins = {p.resolve(): f"plugin {name}" for name, p in registry.pack_paths}
-    paths = (
-        resolve_pack_refs(config.packs, plugin_packs)
-        if config.packs
-        else [*builtin_pack_paths(), *plugin_packs]
-    )
-    packs = []
-    for path in paths:
-        origin = origins.get(path.resolve(), "builtin" if not config.packs else "selected")
-        packs.append(load_pack(path, origin=origin))
+    """Load the packs the config asks for (default: the shipped packs, :func:`resolve_packs`)."""
+    packs = [
+        load_pack(path, origin=origin) for path, origin in resolve_packs(config.packs, registry)
+    ]
     if not packs:
         raise PackError("no rule packs to run: pass --pack NAME|PATH or list packs in dsaudit.yaml")
     return packs
@@ -247,6 +287,19 @@ def taxonomy_metadata(taxonomy: Any) -> dict[str, Any]:
     }
 
 
+def _shown_path(path: Path, config: ProjectConfig) -> str:
+    """A pack folder as reports show it: relative to the audit target or the config when inside."""
+    folder = (path.parent if path.name == "pack.yaml" else path).resolve()
+    bases = [config.root, config.config_file.parent if config.config_file else None, Path.cwd()]
+    for base in bases:
+        if base is not None:
+            try:
+                return folder.relative_to(base.resolve()).as_posix() or "."
+            except ValueError:
+                continue
+    return folder.as_posix()
+
+
 def _metadata(
     config: ProjectConfig,
     packs: list[Pack],
@@ -272,6 +325,7 @@ def _metadata(
                 "law": p.law,
                 "title": p.manifest.get("instrument", {}).get("title"),
                 "origin": p.origin,
+                **({"path": _shown_path(p.path, config)} if p.origin == "path" else {}),
                 "rules": len(p.rules),
             }
             for p in packs
@@ -331,6 +385,7 @@ def run_audit(
         config, packs, compiled, inputs, started, evaluation.not_applicable, dict(facts.org)
     )
     metadata["taxonomy"] = taxonomy_metadata(taxonomy)
+    metadata["plugin_packs_not_run"] = plugin_packs_not_run(registry, packs)
     metadata["passed_not_listed"] = dict(sorted(evaluation.passed.items()))
     audit = AuditResult(results=evaluation.results, rules=rules, metadata=metadata, errors=errors)
     audit.warnings.extend([*registry.warnings, *setting_notes, *loosened_warnings(compiled.rules)])

@@ -386,7 +386,5 @@ def resolve_pack_refs(refs: Sequence[str], extra_paths: Iterable[Path] = ()) -> 
 
             close = difflib.get_close_matches(ref, list(known), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
-            raise PackError(
-                f'no rule pack "{ref}"{hint}; shipped packs: {", ".join(sorted(known))}'
-            )
+            raise PackError(f'no rule pack "{ref}"{hint}; known packs: {", ".join(sorted(known))}')
     return out
