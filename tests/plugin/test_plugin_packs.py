@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,25 +27,27 @@ NOTICE = (
 
 
 @pytest.fixture
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """tmp/plug/hxacl.py (the scaffold's plugin module) with its pack, and tmp/demo/app.yaml."""
     dest, _ = new_plugin("hxacl", tmp_path / "scaffold")
+    monkeypatch.syspath_prepend(str(dest / "src"))
     plug = tmp_path / "plug"
     plug.mkdir()
-    shutil.copy(dest / "src" / "dsaudit_hxacl" / "plugin.py", plug / "hxacl.py")
-    shutil.copytree(dest / "src" / "dsaudit_hxacl" / "packs", plug / "packs")
+    (plug / "hxacl.py").write_text("from dsaudit_hxacl.plugin import *  # noqa: F403\n", "utf-8")
     demo = tmp_path / "demo"
     demo.mkdir()
     (demo / "app.yaml").write_text("app:\n  name: shop\n  debug: true\n", encoding="utf-8")
     mine = tmp_path / "mypacks" / "mine"
-    shutil.copytree(plug / "packs" / "hxacl", mine)
+    shutil.copytree(dest / "src" / "dsaudit_hxacl" / "packs" / "hxacl", mine)
     for file in (mine / "pack.yaml", *mine.glob("*/*.yaml")):  # a pack of its own, in a folder
         text = file.read_text(encoding="utf-8")
         text = text.replace("name: hxacl", "name: mine").replace("HXACL-DEBUG-OFF", "MINE-X")
         file.write_text(text, encoding="utf-8")
     monkeypatch.setenv("DSAUDIT_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    yield tmp_path
+    for name in [m for m in sys.modules if m.startswith("dsaudit_hxacl")]:
+        del sys.modules[name]  # the next test imports its own scaffold
 
 
 def run(*args: str) -> tuple[int, str, str]:
