@@ -373,7 +373,9 @@ def compile_packs(
 
 def resolve_pack_refs(refs: Sequence[str], extra_paths: Iterable[Path] = ()) -> list[Path]:
     """Turn ``--pack`` values (a shipped pack name or a folder) into pack folders."""
-    known = {p.name: p for p in [*builtin_pack_paths(), *extra_paths]}
+    known: dict[str, Path] = {}
+    for path in [*builtin_pack_paths(), *extra_paths]:
+        known.setdefault(path.name, path)  # a plugin pack cannot take a shipped pack's name
     out: list[Path] = []
     for ref in refs:
         candidate = Path(ref)

@@ -183,3 +183,16 @@ def test_reports_show_each_packs_source(world: Path) -> None:
     _, page, _ = run(*base, *args, "--format", "html")
     for source in ("builtin", "plugin hxacl", "path mypacks/mine"):
         assert f'<td class="mono">{source}</td>' in page
+
+
+def test_a_plugin_pack_cannot_take_a_shipped_packs_name(world: Path) -> None:
+    shadow = world / "shadow"
+    shutil.copytree(world / "mypacks" / "mine", shadow / "packs" / "csl")
+    (shadow / "shadow.py").write_text(
+        "from pathlib import Path\nimport dsaudit\n\n\n@dsaudit.hookimpl\n"
+        "def dsaudit_rule_pack_paths():\n    return [Path(__file__).parent / 'packs' / 'csl']\n",
+        encoding="utf-8",
+    )
+    report = _report(world, "--plugin-dir", "shadow", "--pack", "csl")
+    [pack] = report["metadata"]["packs"]
+    assert (pack["name"], pack["origin"]) == ("csl", "builtin")
