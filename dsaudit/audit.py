@@ -12,7 +12,6 @@ import platform
 import sys
 import warnings
 from collections.abc import Collection, Sequence
-from pathlib import Path
 from typing import Any
 
 from dsaudit.__about__ import __version__
@@ -30,7 +29,6 @@ from dsaudit.language.packs import (
     builtin_pack_paths,
     compile_packs,
     load_pack,
-    resolve_pack_refs,
 )
 from dsaudit.modifiers.pipeline import (
     LEGACY_WARNING,
@@ -46,6 +44,7 @@ from dsaudit.plugin.host import PluginHost, get_plugin_host
 from dsaudit.plugin.registry import Registry, collect_registry
 from dsaudit.project.config import ProjectConfig
 from dsaudit.project.sections import check_plugin_settings
+from dsaudit.project_packs import plugin_packs_not_run, resolve_packs, shown_path
 from dsaudit.sources import SourceContext
 from dsaudit.sources.inventory_source import inventory_files
 
@@ -61,53 +60,6 @@ def now_utc() -> dt.datetime:
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
-
-
-DEFAULT_PACKS = "default"
-"""The pack name that stands for every shipped pack (``packs: [default, NAME]``)."""
-
-
-def pack_origins(registry: Registry) -> dict[Path, str]:
-    """Where each known pack folder comes from: ``builtin`` or ``plugin NAME`` (resolved paths)."""
-    origins = {p.resolve(): "builtin" for p in builtin_pack_paths()}
-    for name, path in registry.pack_paths:
-        origins.setdefault(path.resolve(), f"plugin {name}")
-    return origins
-
-
-def resolve_packs(refs: Sequence[str], registry: Registry) -> list[tuple[Path, str]]:
-    """The pack folders ``refs`` name, each with its origin, in order and without repeats.
-
-    Every command that takes packs resolves them here. A ref is a pack folder (origin
-    ``path``), the name of a shipped pack (``builtin``) or of a pack an installed or local
-    plugin provides (``plugin NAME``), or ``default``: every shipped pack. No refs means
-    ``default``: plugin packs run only when named (docs/config.md ``packs``).
-    """
-    origins = pack_origins(registry)
-    plugin_paths = [p for _, p in registry.pack_paths]
-    out: list[tuple[Path, str]] = []
-    seen: set[Path] = set()
-    for ref in refs or [DEFAULT_PACKS]:
-        paths = (
-            builtin_pack_paths() if ref == DEFAULT_PACKS else resolve_pack_refs([ref], plugin_paths)
-        )
-        for path in paths:
-            folder = path.parent if path.name == "pack.yaml" else path
-            key = folder.resolve()
-            if key not in seen:
-                seen.add(key)
-                out.append((path, origins.get(key, "path")))
-    return out
-
-
-def plugin_packs_not_run(registry: Registry, packs: Sequence[Pack]) -> list[dict[str, str]]:
-    """The packs installed or local plugins provide that this run does not run."""
-    ran = {p.path.resolve() for p in packs}
-    return [
-        {"name": path.name, "origin": f"plugin {name}"}
-        for name, path in registry.pack_paths
-        if path.resolve() not in ran
-    ]
 
 
 def load_packs(config: ProjectConfig, registry: Registry) -> list[Pack]:
@@ -287,19 +239,6 @@ def taxonomy_metadata(taxonomy: Any) -> dict[str, Any]:
     }
 
 
-def _shown_path(path: Path, config: ProjectConfig) -> str:
-    """A pack folder as reports show it: relative to the audit target or the config when inside."""
-    folder = (path.parent if path.name == "pack.yaml" else path).resolve()
-    bases = [config.root, config.config_file.parent if config.config_file else None, Path.cwd()]
-    for base in bases:
-        if base is not None:
-            try:
-                return folder.relative_to(base.resolve()).as_posix() or "."
-            except ValueError:
-                continue
-    return folder.as_posix()
-
-
 def _metadata(
     config: ProjectConfig,
     packs: list[Pack],
@@ -325,7 +264,7 @@ def _metadata(
                 "law": p.law,
                 "title": p.manifest.get("instrument", {}).get("title"),
                 "origin": p.origin,
-                **({"path": _shown_path(p.path, config)} if p.origin == "path" else {}),
+                **({"path": shown_path(p.path, config)} if p.origin == "path" else {}),
                 "rules": len(p.rules),
             }
             for p in packs

@@ -52,8 +52,8 @@ def pack_refs_to_dirs(refs: tuple[str, ...], registry: Any) -> list[tuple[Path, 
     An existing folder that is not a pack is searched one level down for packs (``rules test
     rules/``); anything else is a pack name or folder as ``audit --pack`` takes it.
     """
-    from dsaudit.audit import pack_origins, resolve_packs
     from dsaudit.authoring.ruletests import find_pack_dirs
+    from dsaudit.project_packs import pack_origins, resolve_packs
 
     origins = pack_origins(registry)
     out: list[tuple[Path, str]] = []
@@ -72,9 +72,10 @@ def _compiled(
     """The packs ``packs`` name (none: the default set, or with ``every`` all known packs)."""
     import datetime as dt
 
-    from dsaudit.audit import load_packs, plugin_packs_not_run
+    from dsaudit.audit import load_packs
     from dsaudit.language.packs import compile_rule
     from dsaudit.project.config import ProjectConfig
+    from dsaudit.project_packs import plugin_packs_not_run
 
     registry = _registry(plugin_dirs)
     refs = list(packs) or (every_pack_ref(registry) if every else [])
