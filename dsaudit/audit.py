@@ -30,7 +30,6 @@ from dsaudit.language.packs import (
     builtin_pack_paths,
     compile_packs,
     load_pack,
-    resolve_pack_refs,
 )
 from dsaudit.modifiers.pipeline import (
     LEGACY_WARNING,
@@ -46,6 +45,7 @@ from dsaudit.plugin.host import PluginHost, get_plugin_host
 from dsaudit.plugin.registry import Registry, collect_registry
 from dsaudit.project.config import ProjectConfig
 from dsaudit.project.sections import check_plugin_settings
+from dsaudit.project_packs import plugin_packs_not_run, resolve_packs, shown_path
 from dsaudit.sources import SourceContext
 from dsaudit.sources.inventory_source import inventory_files
 
@@ -64,18 +64,10 @@ def now_utc() -> dt.datetime:
 
 
 def load_packs(config: ProjectConfig, registry: Registry) -> list[Pack]:
-    """Load the packs the config asks for (default: every shipped and plugin-provided pack)."""
-    plugin_packs = [p for _, p in registry.pack_paths]
-    origins = {p.resolve(): f"plugin {name}" for name, p in registry.pack_paths}
-    paths = (
-        resolve_pack_refs(config.packs, plugin_packs)
-        if config.packs
-        else [*builtin_pack_paths(), *plugin_packs]
-    )
-    packs = []
-    for path in paths:
-        origin = origins.get(path.resolve(), "builtin" if not config.packs else "selected")
-        packs.append(load_pack(path, origin=origin))
+    """Load the packs the config asks for (default: the shipped packs, :func:`resolve_packs`)."""
+    packs = [
+        load_pack(path, origin=origin) for path, origin in resolve_packs(config.packs, registry)
+    ]
     if not packs:
         raise PackError("no rule packs to run: pass --pack NAME|PATH or list packs in dsaudit.yaml")
     return packs
@@ -279,6 +271,7 @@ def _metadata(
                 "law": p.law,
                 "title": p.manifest.get("instrument", {}).get("title"),
                 "origin": p.origin,
+                **({"path": shown_path(p.path, config)} if p.origin == "path" else {}),
                 "rules": len(p.rules),
             }
             for p in packs
@@ -340,6 +333,7 @@ def run_audit(
         config, packs, compiled, inputs, started, evaluation.not_applicable, dict(facts.org)
     )
     metadata["taxonomy"] = taxonomy_metadata(taxonomy)
+    metadata["plugin_packs_not_run"] = plugin_packs_not_run(registry, packs)
     metadata["passed_not_listed"] = dict(sorted(evaluation.passed.items()))
     audit = AuditResult(results=evaluation.results, rules=rules, metadata=metadata, errors=errors)
     audit.warnings.extend([*registry.warnings, *setting_notes, *loosened_warnings(compiled.rules)])

@@ -118,7 +118,10 @@ def audit_folder(
     as_of: dt.date = AS_OF,
     **settings: Any,
 ) -> AuditResult:
-    """Audit ``root`` with ``host``: packs by name or folder (default: all), ``as_of`` fixed.
+    """Audit ``root`` with ``host``: packs by name or folder, ``as_of`` fixed.
+
+    ``packs`` default: the shipped packs; a plugin's pack runs only when named (``default`` and
+    the name, or its folder).
 
     ``settings`` are further :class:`dsaudit.ProjectConfig` fields (``inventory``, ``jobs``...).
     """

@@ -38,6 +38,8 @@ class ScaffoldNames:
     """Id of the example rule: ``ACME-CLOUD-DEBUG-OFF`` (plugin) or ``...-LOG-RETENTION``."""
     check: str
     """Name of the example named check: ``acme_cloud_debug_off``."""
+    parser: str
+    """Name of the example parser (of ``*.acme-cloud.conf`` files): ``acme_cloud_conf``."""
 
 
 def scaffold_names(name: str, *, rule_suffix: str = "DEBUG-OFF") -> ScaffoldNames:
@@ -57,6 +59,7 @@ def scaffold_names(name: str, *, rule_suffix: str = "DEBUG-OFF") -> ScaffoldName
         pack=short,
         rule=f"{short.upper()}-{rule_suffix}",
         check=f"{snake}_debug_off",
+        parser=f"{snake}_conf",
     )
 
 

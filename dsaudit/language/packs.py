@@ -369,7 +369,9 @@ def compile_packs(
 
 def resolve_pack_refs(refs: Sequence[str], extra_paths: Iterable[Path] = ()) -> list[Path]:
     """Turn ``--pack`` values (a shipped pack name or a folder) into pack folders."""
-    known = {p.name: p for p in [*builtin_pack_paths(), *extra_paths]}
+    known: dict[str, Path] = {}
+    for path in [*builtin_pack_paths(), *extra_paths]:
+        known.setdefault(path.name, path)  # a plugin pack cannot take a shipped pack's name
     out: list[Path] = []
     for ref in refs:
         candidate = Path(ref)
@@ -382,7 +384,5 @@ def resolve_pack_refs(refs: Sequence[str], extra_paths: Iterable[Path] = ()) -> 
 
             close = difflib.get_close_matches(ref, list(known), n=1)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
-            raise PackError(
-                f'no rule pack "{ref}"{hint}; shipped packs: {", ".join(sorted(known))}'
-            )
+            raise PackError(f'no rule pack "{ref}"{hint}; known packs: {", ".join(sorted(known))}')
     return out

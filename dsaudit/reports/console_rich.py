@@ -30,6 +30,7 @@ from dsaudit.reports.records import (
     articles_text,
     loosened_rules,
     loosened_text,
+    packs_summary,
     quote_text,
     quotes_of,
     refs_of,
@@ -74,7 +75,7 @@ class RichConsoleReport:
 
     def _header(self, console: Console, audit: AuditResult) -> None:
         meta = audit.metadata
-        packs = ", ".join(f"{p['name']} {p['version']}" for p in meta.get("packs", []))
+        packs = packs_summary(meta.get("packs"))
         console.print(Text("dsaudit report", style="bold"))
         org = meta.get("organization") or "-"
         console.print(_text(f"organization: {org}  as of: {meta.get('as_of')}"))

@@ -26,6 +26,7 @@ from dsaudit.reports.records import (
     loosened_rules,
     loosened_text,
     metadata_record,
+    pack_source,
     quotes_of,
     refs_of,
     sensitive_pi_profile,
@@ -276,7 +277,7 @@ def _reproducibility(metadata: Mapping[str, Any]) -> dict[str, Any]:
             "name": str(p.get("name", "")),
             "title": str(p.get("title") or ""),
             "version": str(p.get("version") or ""),
-            "where": str(p.get("path") or p.get("origin") or ""),
+            "where": pack_source(p),
             "sha256": str(p.get("sha256") or ""),
         }
         for p in metadata.get("packs") or []

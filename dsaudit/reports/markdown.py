@@ -22,6 +22,7 @@ from dsaudit.reports.records import (
     loosened_rules,
     loosened_text,
     metadata_record,
+    packs_summary,
     quote_text,
     quotes_of,
     refs_of,
@@ -138,13 +139,9 @@ def _header(posture: str, metadata: Mapping[str, Any]) -> list[str]:
     tool = metadata.get("tool") or {}
     if isinstance(tool, dict) and tool.get("version"):
         facts.append(f"dsaudit {tool['version']}")
-    packs = [
-        f"{p.get('name')} {p.get('version', '')}".strip()
-        for p in metadata.get("packs") or []
-        if isinstance(p, dict)
-    ]
+    packs = packs_summary(metadata.get("packs"))
     if packs:
-        facts.append("packs: " + ", ".join(_cell(p) for p in packs))
+        facts.append("packs: " + _cell(packs))
     if metadata.get("fail_on"):
         facts.append(f"fail on: {metadata['fail_on']}")
     profile = sensitive_pi_profile(metadata)

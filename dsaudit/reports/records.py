@@ -261,3 +261,23 @@ def _posix(path: str | None) -> str | None:
     # Only Windows separators are turned into slashes: on POSIX a backslash is part of a name
     # (and the escape character of dsaudit.core.names.shown_name).
     return path.replace(os.sep, "/") if path and os.sep != "/" else path
+
+
+def pack_source(pack: Mapping[str, Any]) -> str:
+    """Where a pack of ``metadata.packs`` came from: ``builtin``, ``plugin NAME``, ``path DIR``."""
+    origin = str(pack.get("origin") or "")
+    if origin == "path" and pack.get("path"):
+        return f"path {pack['path']}"
+    return origin
+
+
+def packs_summary(packs: Any) -> str:
+    """``metadata.packs`` on one line, grouped by source: ``csl 0.2.0, dsl 0.1.0 (builtin); ..``."""
+    groups: dict[str, list[str]] = {}
+    for pack in packs or []:
+        if isinstance(pack, Mapping):
+            label = f"{pack.get('name')} {pack.get('version') or ''}".strip()
+            groups.setdefault(pack_source(pack), []).append(label)
+    return "; ".join(
+        ", ".join(names) + (f" ({source})" if source else "") for source, names in groups.items()
+    )

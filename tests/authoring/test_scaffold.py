@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -48,6 +49,7 @@ def test_names_are_derived_from_one_name(
 ) -> None:
     names = scaffold_names(name)
     assert (names.dist, names.module, names.rule, names.check) == (dist, module, rule, check)
+    assert names.parser == check.replace("_debug_off", "_conf")
 
 
 @pytest.mark.parametrize("bad", ["Acme", "1acme", "acme_cloud", "acme--x", "", "a/b"])
@@ -70,7 +72,9 @@ def test_plugin_new_writes_an_installable_package(tmp_path: Path) -> None:
         "src/dsaudit_acme/packs/acme/pack.yaml",
         "src/dsaudit_acme/packs/acme/rules/acme.yaml",
         "src/dsaudit_acme/packs/acme/tests/acme.yaml",
+        "src/dsaudit_acme/parser.py",
         "src/dsaudit_acme/plugin.py",
+        "tests/test_parser.py",
         "tests/test_plugin.py",
     ]
     for path in root.rglob("*"):
@@ -83,6 +87,7 @@ def test_plugin_new_writes_an_installable_package(tmp_path: Path) -> None:
     assert (pack.name, [r.data["id"] for r in pack.rules]) == ("acme", ["ACME-DEBUG-OFF"])
     plugin_source = (root / "src/dsaudit_acme/plugin.py").read_text(encoding="utf-8")
     assert "DSAUDIT_PLUGIN_API = 1" in plugin_source
+    assert "def dsaudit_register_parsers(register" in plugin_source
 
 
 def test_generated_plugin_tests_pass(tmp_path: Path) -> None:
@@ -90,7 +95,7 @@ def test_generated_plugin_tests_pass(tmp_path: Path) -> None:
     root = tmp_path / "dsaudit-acme-cloud"
     run = _pytest([root / "tests"], [root / "src"], root)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert "6 passed" in run.stdout
+    assert "10 passed" in run.stdout  # 6 of the check and pack, 4 of the parser
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
@@ -171,3 +176,36 @@ def test_existing_folder_is_not_overwritten(tmp_path: Path, command: str) -> Non
     assert run.exit_code == 2
     assert "already exists and is not empty; nothing was written" in run.output
     assert [p.name for p in folder.iterdir()] == ["keep.txt"]
+
+
+def test_generated_parser_reads_its_files_in_a_cli_audit(tmp_path: Path) -> None:
+    """The scaffolded parser, check and pack work together in 'dsaudit audit' (local plugin)."""
+    CliRunner().invoke(cli, ["plugin", "new", "acme", "--dir", str(tmp_path)])
+    src = tmp_path / "dsaudit-acme" / "src"
+    plug = tmp_path / "plug"
+    plug.mkdir()
+    (plug / "acme.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(src)!r})\n"
+        "from dsaudit_acme.plugin import *  # noqa\n",
+        encoding="utf-8",
+    )
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    (demo / "shop.acme.conf").write_text("# shop\n[app]\ndebug = on\n", encoding="utf-8")
+    (demo / "broken.acme.conf").write_text("[app]\ndebug\n", encoding="utf-8")
+    run = CliRunner().invoke(
+        cli, ["audit", str(demo), "--pack", "acme", "--plugin-dir", str(plug), "--as-of",
+              "2026-06-01", "--format", "json", "--fail-on-error"],
+    )  # fmt: skip
+    try:
+        report = json.loads(run.stdout)
+    finally:
+        sys.path[:] = [p for p in sys.path if p != str(src)]
+        for name in [m for m in sys.modules if m.startswith("dsaudit_acme")]:
+            del sys.modules[name]
+    assert run.exit_code == 2, run.output  # the broken file is an error result
+    [finding] = [r for r in report["results"] if r["rule_id"] == "ACME-DEBUG-OFF"]
+    assert finding["status"] == "fail"
+    assert finding["location"]["file"] == "shop.acme.conf" and finding["location"]["line"] == 3
+    [error] = report["errors"]
+    assert "broken.acme.conf:2: expected 'key = value' or '[section]'" in error["message"]

@@ -14,6 +14,7 @@ import click
 
 from dsaudit.cli import helptext
 from dsaudit.cli.commands.audit_output import console_summary, emit_reports, render_reports
+from dsaudit.cli.commands.echo import note_packs_not_run
 from dsaudit.cli.commands.options import input_options, selection_from, selection_options
 from dsaudit.cli.outcome import ExitCode
 from dsaudit.redaction.redact import redact_audit
@@ -259,6 +260,8 @@ def run_command(request: AuditRequest) -> ExitCode:
             shown, pairs, host, request.quiet, request.verbose, stdout_tty
         )
         summary = console_summary(shown, host, request.quiet, request.verbose, stdout_tty, rendered)
+    if not request.quiet:
+        note_packs_not_run(result.metadata.get("plugin_packs_not_run"), cfg.packs)
     write_failed = (
         emit_reports(shown, rendered, summary, request.quiet, stdout_tty) or render_failed
     )

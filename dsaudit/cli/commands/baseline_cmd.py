@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from dsaudit.cli.commands.echo import note_packs_not_run
 from dsaudit.cli.commands.options import input_options, selection_options
 from dsaudit.cli.helptext import BASELINE_CREATE_EPILOG
 from dsaudit.cli.outcome import ExitCode
@@ -96,6 +97,7 @@ def create(ctx: click.Context, /, target: Path, output: Path | None, config_file
     write_atomic(path, dump_baseline(document))
     for warning in result.warnings:
         click.echo(redact_line(f"dsaudit: warning: {warning}"), err=True)
+    note_packs_not_run(result.metadata.get("plugin_packs_not_run"), cfg.packs)
     errors = [r for r in result.all_results() if r.status is Status.ERROR]
     count = len(document["findings"])
     click.echo(redact_line(f"wrote baseline of {count} failing finding(s) to {path}"))

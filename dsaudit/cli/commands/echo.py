@@ -32,3 +32,24 @@ def echo_report(fmt: str, text: str | bytes, color: bool = False) -> None:
     if fmt in PLAIN_TEXT_FORMATS:
         shown = terminal_text(shown)
     click.echo(shown, nl=False, color=True if color else None)  # click strips styles off a tty
+
+
+def note_packs_not_run(not_run: Any, named: Any = ()) -> None:
+    """One line on stderr when a plugin provides a pack the default set does not run.
+
+    ``not_run`` is ``metadata["plugin_packs_not_run"]``, ``named`` the packs the command line or
+    config named (when it names any, the choice was deliberate and nothing is said). Plugin
+    packs run only when named (docs/config.md ``packs``), so installing a plugin never changes
+    what a default audit checks; this line says how to add them.
+    """
+    names = [str(p.get("name")) for p in not_run or []]
+    if not names or named:
+        return
+    them = ", ".join(names)
+    which = f"plugin pack {them} is" if len(names) == 1 else f"plugin packs {them} are"
+    adds = " ".join(f"--pack {n}" for n in names)
+    echo(
+        f"dsaudit: {which} installed but not run by default; add with --pack default {adds} "
+        f"or packs: [default, {them}] in dsaudit.yaml",
+        err=True,
+    )

@@ -33,7 +33,9 @@ def input_options(func: F) -> F:
                      type=click.Path(path_type=Path, exists=True, dir_okay=False),
                      help="Project config (default: dsaudit.yaml in TARGET)."),
         click.option("--pack", "packs", multiple=True, metavar="NAME|PATH",
-                     help="Rule pack to run (repeatable; default: every shipped pack)."),
+                     help="Rule pack to run: a shipped or plugin pack's name, 'default' (every "
+                          "shipped pack) or a folder (repeatable; default: every shipped pack; "
+                          "plugin packs run only when named)."),
         click.option("--as-of", type=str, callback=parse_date, default=None, metavar="DATE",
                      help="Audit as of this date (YYYY-MM-DD; default today): law in force, "
                           "ages."),

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from dsaudit.cli.commands.echo import echo
+from dsaudit.cli.commands.echo import echo, note_packs_not_run
 from dsaudit.cli.commands.options import selection_from, selection_options
 
 
@@ -21,34 +21,82 @@ def _shown(text: str) -> Any:
     return Text(terminal_text(text))
 
 
-def _compiled(packs: tuple[str, ...], plugin_dirs: tuple[Path, ...] = ()) -> tuple[Any, Any]:
-    import datetime as dt
-
-    from dsaudit.audit import load_packs
-    from dsaudit.core.taxonomy import load_taxonomy
+def _registry(plugin_dirs: tuple[Path, ...] | list[Path]) -> Any:
     from dsaudit.plugin.host import get_plugin_host
     from dsaudit.plugin.registry import collect_registry
-    from dsaudit.project.config import ProjectConfig
 
-    cfg = ProjectConfig(root=Path.cwd(), packs=list(packs), plugin_dirs=list(plugin_dirs))
-    cfg.as_of = dt.date(9999, 1, 1)  # list every rule, whatever its dates
-    registry = collect_registry(get_plugin_host(cfg.plugin_dirs))
-    loaded = load_packs(cfg, registry)
-    env_rules = []
+    return collect_registry(get_plugin_host(list(plugin_dirs)))
+
+
+def _env(registry: Any) -> Any:
+    from dsaudit.core.taxonomy import load_taxonomy
     from dsaudit.engine.records import reference_map
     from dsaudit.language.conditions import CompileEnv
-    from dsaudit.language.packs import compile_rule
 
-    env = CompileEnv(
+    return CompileEnv(
         checks=registry.checks,
         taxonomy=load_taxonomy(),
         operators=registry.operators,
         references=reference_map(),
     )
+
+
+def every_pack_ref(registry: Any) -> list[str]:
+    """``default`` plus every plugin pack's folder: all the packs this machine knows."""
+    return ["default", *(str(path) for _, path in registry.pack_paths)]
+
+
+def pack_refs_to_dirs(refs: tuple[str, ...], registry: Any) -> list[tuple[Path, str]]:
+    """Pack folders and origins for commands that take several packs at once.
+
+    An existing folder that is not a pack is searched one level down for packs (``rules test
+    rules/``); anything else is a pack name or folder as ``audit --pack`` takes it.
+    """
+    from dsaudit.authoring.ruletests import find_pack_dirs
+    from dsaudit.project_packs import pack_origins, resolve_packs
+
+    origins = pack_origins(registry)
+    out: list[tuple[Path, str]] = []
+    for ref in refs:
+        path = Path(ref)
+        if path.is_dir() and not (path / "pack.yaml").is_file():
+            out.extend((d, origins.get(d.resolve(), "path")) for d in find_pack_dirs([path]))
+        else:
+            out.extend(resolve_packs([ref], registry))
+    return out
+
+
+def _compiled(
+    packs: tuple[str, ...], plugin_dirs: tuple[Path, ...] = (), every: bool = False
+) -> tuple[Any, Any]:
+    """The packs ``packs`` name (none: the default set, or with ``every`` all known packs)."""
+    import datetime as dt
+
+    from dsaudit.audit import load_packs
+    from dsaudit.language.packs import compile_rule
+    from dsaudit.project.config import ProjectConfig
+    from dsaudit.project_packs import plugin_packs_not_run
+
+    registry = _registry(plugin_dirs)
+    refs = list(packs) or (every_pack_ref(registry) if every else [])
+    cfg = ProjectConfig(root=Path.cwd(), packs=refs, plugin_dirs=list(plugin_dirs))
+    cfg.as_of = dt.date(9999, 1, 1)  # list every rule, whatever its dates
+    loaded = load_packs(cfg, registry)
+    if not every:
+        note_packs_not_run(plugin_packs_not_run(registry, loaded), packs)
+    env = _env(registry)
+    env_rules = []
     for pack in loaded:
         for src in pack.rules:
             env_rules.append((pack, compile_rule(src, pack, env), src))
     return loaded, env_rules
+
+
+PACK_HELP = (
+    "Only these packs: a shipped or plugin pack's name, 'default' or a folder (repeatable; "
+    "default: the shipped packs, as 'dsaudit audit' runs them)."
+)
+PLUGIN_DIR_HELP = "Load local plugins (named checks, operators and packs) from DIR."
 
 
 @click.group()
@@ -57,17 +105,26 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option("--pack", "packs", multiple=True, help="Only these packs (name or path).")
+@click.option("--pack", "packs", multiple=True, metavar="NAME|PATH", help=PACK_HELP)
+@click.option(
+    "--plugin-dir",
+    "plugin_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help=PLUGIN_DIR_HELP,
+)
 @selection_options
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def list_rules(packs: tuple[str, ...], as_json: bool, **selection: Any) -> None:
+def list_rules(
+    packs: tuple[str, ...], plugin_dirs: tuple[Path, ...], as_json: bool, **selection: Any
+) -> None:
     """List rules: id, severity, articles, title.
 
     Takes the audit's rule selection (--rule, --skip-rule, --severity, --law, --tag), so
     'dsaudit rules list --law PIPL:38 --severity critical' previews what
     'dsaudit audit --law PIPL:38 --severity critical' runs.
     """
-    _, compiled = _compiled(packs)
+    _, compiled = _compiled(packs, plugin_dirs)
     chosen = selection_from(selection)
     if chosen.empty:
         rows = [(pack, rule) for pack, rule, _ in compiled]
@@ -77,7 +134,8 @@ def list_rules(packs: tuple[str, ...], as_json: bool, **selection: Any) -> None:
         rows = [(pack, rule) for pack, rule, _ in compiled if rule.id in ids]
     if as_json:
         click.echo(json.dumps([
-            {"id": r.id, "pack": p.name, "severity": str(r.severity), "title": r.title,
+            {"id": r.id, "pack": p.name, "origin": p.origin, "severity": str(r.severity),
+             "title": r.title,
              "kind": r.kind, "refs": [str(x) for x in r.refs], "tags": list(r.tags)}
             for p, r in rows
         ], indent=2))  # fmt: skip
@@ -90,16 +148,33 @@ def list_rules(packs: tuple[str, ...], as_json: bool, **selection: Any) -> None:
 
 @rules.command("show")
 @click.argument("rule_id")
-@click.option("--pack", "packs", multiple=True)
-def show_rule(rule_id: str, packs: tuple[str, ...]) -> None:
+@click.option(
+    "--pack",
+    "packs",
+    multiple=True,
+    metavar="NAME|PATH",
+    help="Look only in these packs (name, 'default' or folder; default: every shipped "
+    "and plugin pack).",
+)
+@click.option(
+    "--plugin-dir",
+    "plugin_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help=PLUGIN_DIR_HELP,
+)
+def show_rule(rule_id: str, packs: tuple[str, ...], plugin_dirs: tuple[Path, ...]) -> None:
     """Show one rule: articles, parameters with effective values, source and test cases."""
     import yaml
 
-    _, compiled = _compiled(packs)
+    from dsaudit.reports.records import pack_source
+
+    _, compiled = _compiled(packs, plugin_dirs, every=True)
     for pack, rule, src in compiled:
         if rule.id == rule_id:
+            where = pack_source({"origin": pack.origin, "path": pack.path.as_posix()})
             echo(f"{rule.id}: {rule.title}")
-            echo(f"pack:        {pack.name} {pack.version}")
+            echo(f"pack:        {pack.name} {pack.version} ({where})")
             echo(f"severity:    {rule.severity}")
             echo(f"applies to:  {rule.kind}")
             echo(f"law:         {'; '.join(str(r) for r in rule.refs)}")
@@ -129,34 +204,25 @@ def show_rule(rule_id: str, packs: tuple[str, ...]) -> None:
 
 
 @rules.command("validate")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.argument("packs", nargs=-1, required=True, metavar="PACK...")
 @click.option("--plugin-dir", "plugin_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="Load local plugins (named checks) from DIR.")  # fmt: skip
-def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
+              help=PLUGIN_DIR_HELP)  # fmt: skip
+def validate(packs: tuple[str, ...], plugin_dirs: tuple[Path, ...]) -> None:
     """Validate rule packs: schema, law codes, conditions, operators, categories and checks.
 
-    Every problem of every pack is reported at once, each with file and line.
+    PACK is a pack folder, a folder of packs, or a shipped or plugin pack's name. Every problem
+    of every pack is reported at once, each with file and line.
     """
     from dsaudit.core.errors import PackError
-    from dsaudit.core.taxonomy import load_taxonomy
-    from dsaudit.engine.records import reference_map
-    from dsaudit.language.conditions import CompileEnv
     from dsaudit.language.packcheck import combined_error
     from dsaudit.language.packs import compile_rule, load_pack
-    from dsaudit.plugin.host import get_plugin_host
-    from dsaudit.plugin.registry import collect_registry
 
-    registry = collect_registry(get_plugin_host(list(plugin_dirs)))
-    env = CompileEnv(
-        checks=registry.checks,
-        taxonomy=load_taxonomy(),
-        operators=registry.operators,
-        references=reference_map(),
-    )
+    registry = _registry(plugin_dirs)
+    env = _env(registry)
     failed: list[PackError] = []
-    for path in paths:  # every pack and every rule: all problems at once
+    for path, origin in pack_refs_to_dirs(packs, registry):  # all problems at once
         try:
-            pack = load_pack(path, root=Path.cwd())
+            pack = load_pack(path, root=Path.cwd(), origin=origin)
         except PackError as exc:
             failed.append(exc)
             continue
@@ -181,43 +247,40 @@ def validate(paths: tuple[Path, ...], plugin_dirs: tuple[Path, ...]) -> None:
 
 
 @rules.command("test")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.argument("packs", nargs=-1, metavar="[PACK]...")
 @click.option("--rule", "only", multiple=True, help="Only these rule ids.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every case, not only failures.")
 @click.option("--plugin-dir", "plugin_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="Load local plugins (named checks) from DIR.")  # fmt: skip
+              help=PLUGIN_DIR_HELP)  # fmt: skip
 def test_rules(
-    paths: tuple[Path, ...], only: tuple[str, ...], verbose: bool, plugin_dirs: tuple[Path, ...]
+    packs: tuple[str, ...], only: tuple[str, ...], verbose: bool, plugin_dirs: tuple[Path, ...]
 ) -> None:
-    """Run each rule's passing and failing cases (default: every shipped pack)."""
+    """Run each rule's passing and failing cases.
+
+    PACK is a pack folder, a folder of packs, a shipped or plugin pack's name, or 'default'
+    (the shipped packs). Without PACK: every shipped pack and every pack an installed or
+    --plugin-dir plugin provides.
+    """
     from rich.console import Console
     from rich.table import Table
 
-    from dsaudit.authoring.ruletests import find_pack_dirs, test_pack
-    from dsaudit.core.taxonomy import load_taxonomy
-    from dsaudit.engine.records import reference_map
-    from dsaudit.language.conditions import CompileEnv
-    from dsaudit.language.packs import builtin_packs_dir, load_pack
-    from dsaudit.plugin.host import get_plugin_host
-    from dsaudit.plugin.registry import collect_registry
+    from dsaudit.authoring.ruletests import test_pack
+    from dsaudit.language.packs import load_pack
+    from dsaudit.reports.records import pack_source
 
-    registry = collect_registry(get_plugin_host(list(plugin_dirs)))
-    env = CompileEnv(
-        checks=registry.checks,
-        taxonomy=load_taxonomy(),
-        operators=registry.operators,
-        references=reference_map(),
-    )
-    dirs = find_pack_dirs(paths or [builtin_packs_dir()])
+    registry = _registry(plugin_dirs)
+    env = _env(registry)
+    dirs = pack_refs_to_dirs(packs or tuple(every_pack_ref(registry)), registry)
     if not dirs:
         raise click.ClickException("no rule packs found (a pack is a folder with pack.yaml)")
     console = Console(width=120, highlight=False)
     failed = 0
     total_rules = total_cases = 0
-    for folder in dirs:
-        pack = load_pack(folder)
+    for folder, origin in dirs:
+        pack = load_pack(folder, origin=origin)
         report = test_pack(pack, env, only)
-        table = Table(title=_shown(f"{pack.name} {pack.version}"), title_justify="left",
+        where = pack_source({"origin": origin, "path": folder.as_posix()})
+        table = Table(title=_shown(f"{pack.name} {pack.version} ({where})"), title_justify="left",
                       show_edge=False)  # fmt: skip
         for col in ("rule", "cases", "passed", "result"):
             table.add_column(col)

@@ -26,7 +26,10 @@ def new_plugin_cmd(name: str, directory: Path) -> None:
     names = scaffold_names(name)
     dest, written = new_plugin(name, directory)
     echo(f"created {dest} ({len(written)} files)")
-    echo(f"  plugin {names.name}: check {names.check}, pack {names.pack}, rule {names.rule}")
+    echo(
+        f"  plugin {names.name}: check {names.check}, pack {names.pack}, rule {names.rule}, "
+        f"parser {names.parser}"
+    )
     click.echo("next:")
     echo(f"  pip install -e '{dest}[test]' && python -m pytest {dest}")
     echo(f"  dsaudit audit PATH --pack {names.pack}")
