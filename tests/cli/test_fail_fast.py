@@ -23,7 +23,7 @@ def test_an_unknown_format_stops_before_the_audit(tmp_path: Path) -> None:
     (target / "bad.yaml").write_text("a: [\n", "utf-8")  # would be an error result if audited
     result = run("audit", target, "--format", "pdf", "--output", tmp_path / "x.pdf")
     assert result.exit_code == 2
-    known = "console, csv, defectdojo, html, json, junit, markdown, sarif"
+    known = "console, csv, defectdojo, html, json, junit, markdown, oscal, sarif"
     assert f"unknown format 'pdf' (known: {known})" in result.output
     assert "dsaudit report" not in result.output and "wrote" not in result.output
     assert "bad.yaml" not in result.output
