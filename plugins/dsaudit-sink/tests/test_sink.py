@@ -227,7 +227,7 @@ def test_webhook_http_error_is_reported(project: ProjectConfig, webhook: tuple[s
         ({"min_severity": "severe"}, "'severe' is not one of"),
         ({"timeout": 0}, "less than or equal to the minimum of 0"),
         ({"project": "sec"}, "does not match"),
-        ({"webhook_token": "s3cret"}, "'webhook_token' was unexpected"),  # not in a file
+        ({"webhook_token": "s3cret"}, "unknown key 'webhook_token'"),  # not in a file
     ],
     ids=["scheme", "severity", "timeout", "project", "token-in-file"],
 )
