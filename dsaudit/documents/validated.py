@@ -174,10 +174,16 @@ def validate(
     check = _shipped_validator(schema) if isinstance(schema, str) else validator_for(schema)
     found = best_match(check.iter_errors(data))
     if found is not None:
-        where = tuple(found.absolute_path)
-        unknown = unknown_keys(found)
-        line = line_of(locator, (*where, unknown[0])) if unknown else None
-        raise error(describe(data, found), file=display, line=line or line_of(locator, where))
+        raise error(describe(data, found), file=display, line=error_line(locator, found))
+
+
+def error_line(locator: Any, found: ValidationError) -> int | None:
+    """The line a schema error is about: an unknown key's own line, else the offending value's
+    (or its nearest ancestor's)."""
+    where = tuple(found.absolute_path)
+    unknown = unknown_keys(found)
+    line = line_of(locator, (*where, unknown[0])) if unknown else None
+    return line or line_of(locator, where)
 
 
 def schema_errors(
@@ -200,9 +206,7 @@ def schema_errors(
     for top in check.iter_errors(data):
         found = best_match([top]) or top
         where = tuple(found.absolute_path)
-        unknown = unknown_keys(found)
-        line = line_of(locator, (*where, unknown[0])) if unknown else None
-        line = line or line_of(locator, where)
+        line = error_line(locator, found)
         message = describe(data, found)
         if (line, message) in seen:
             continue

@@ -101,23 +101,15 @@ def emit_reports(
 
     Then the warnings and the terminal summary, if any; every line shows the redacted audit.
     """
-    from dsaudit.core.errors import OutputError
-    from dsaudit.reports.output import write_atomic
 
     result = redact_audit(result)  # a no-op for the audit the command already redacted
     failed = False
     written: list[tuple[str, Path]] = []
     for fmt, path, text in rendered:
-        if path is None:
-            echo_report(fmt, text, color)
-            continue
-        try:
-            write_atomic(path, text)
-        except OutputError as exc:
-            click.echo(redact_line(f"dsaudit: error: {exc}"), err=True)
+        if write_or_echo(fmt, path, text, color):
             failed = True
-            continue
-        written.append((fmt, path))
+        elif path is not None:
+            written.append((fmt, path))
     for warning in result.warnings:
         click.echo(redact_line(f"dsaudit: warning: {warning}"), err=True)
     if summary is not None:
@@ -126,3 +118,20 @@ def emit_reports(
             for fmt, path in written:
                 click.echo(redact_line(f"wrote {fmt} report to {path}"))
     return failed
+
+
+def write_or_echo(fmt: str, path: Path | None, text: str | bytes, color: bool = False) -> bool:
+    """Write one rendered report to ``path`` (atomically) or to standard output; True when the
+    write failed (the error is printed, redacted)."""
+    from dsaudit.core.errors import OutputError
+    from dsaudit.reports.output import write_atomic
+
+    if path is None:
+        echo_report(fmt, text, color)
+        return False
+    try:
+        write_atomic(path, text)
+    except OutputError as exc:
+        click.echo(redact_line(f"dsaudit: error: {exc}"), err=True)
+        return True
+    return False

@@ -19,11 +19,10 @@ from dsaudit.redaction.redact import redact_line
 def report(result: Path, formats: tuple[str, ...], outputs: tuple[str, ...]) -> None:
     """Render any format from a saved JSON report without re-running the audit."""
     from dsaudit.cli.commands.audit import pair_outputs
-    from dsaudit.core.errors import OutputError
+    from dsaudit.cli.commands.audit_output import write_or_echo
     from dsaudit.plugin.host import get_plugin_host
     from dsaudit.plugin.registry import collect_registry
     from dsaudit.reports.loader import render_saved
-    from dsaudit.reports.output import write_atomic
 
     pairs = pair_outputs(formats or ("console",), outputs)
     failed = False
@@ -34,16 +33,10 @@ def report(result: Path, formats: tuple[str, ...], outputs: tuple[str, ...]) -> 
             if reporter.name == fmt:
                 for warning in getattr(reporter, "last_warnings", ()) or ():
                     click.echo(redact_line(f"dsaudit: warning: {warning}"), err=True)
-        if path is None:
-            echo_report(fmt, text)
-            continue
-        try:
-            write_atomic(path, text)
-        except OutputError as exc:
-            click.echo(redact_line(f"dsaudit: error: {exc}"), err=True)
+        if write_or_echo(fmt, path, text):
             failed = True
-            continue
-        click.echo(redact_line(f"wrote {fmt} report to {path}"), err=True)
+        elif path is not None:
+            click.echo(redact_line(f"wrote {fmt} report to {path}"), err=True)
     if failed:
         raise SystemExit(int(ExitCode.INCOMPLETE))
 
